@@ -1,0 +1,573 @@
+"""The command line: each command gathers options, asks the index for rows and hands them to the renderer."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from chrono import __version__
+from chrono.errors import EXIT_INTERRUPTED, EXIT_NO_MATCH, EXIT_USAGE, UsageError
+
+if TYPE_CHECKING:
+    from chrono.index import Index
+    from chrono.query import Filters
+    from chrono.render import Output
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+FORMAT_CHOICES = ("table", "json", "jsonl", "csv", "tsv", "ids")
+SORT_CHOICES = ("date", "title", "id", "relevance")
+EXAMPLES = (
+    "chrono search kirov",
+    "chrono list --tag purges --from 1936 --to 1938",
+    "chrono show kirov-assassinated",
+)
+
+
+class Session:
+    """What the group's options set up for every command: the data files and the index over them."""
+
+    def __init__(self, data: tuple[str, ...], no_cache: bool) -> None:
+        self.data = data
+        self.no_cache = no_cache
+        self._index: Index | None = None
+
+    @property
+    def paths(self) -> list[str]:
+        """The chronology files in use."""
+        from chrono.load import data_paths
+
+        return data_paths(self.data)
+
+    @property
+    def index(self) -> Index:
+        """The index over the data, built (or read from the cache) on first use."""
+        if self._index is None:
+            from chrono.store import open_index
+
+            self._index = open_index(self.paths, use_cache=not self.no_cache)
+        return self._index
+
+
+# Parameter types ---------------------------------------------------------------------------
+
+
+class DateParam(click.ParamType):
+    """A date typed by a user: 1934, 1934-12, 1934-12-01, 1930s, 'Dec 1934', '1 December 1934'."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse the text into a span of days."""
+        from chrono.dates import DateError, parse_user_date
+
+        if not isinstance(value, str):
+            return value
+        try:
+            return parse_user_date(value)
+        except DateError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class FieldsParam(click.ParamType):
+    """A comma-separated list of field names."""
+
+    name = "FIELDS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Split and check the names."""
+        from chrono.render import FIELDS
+
+        if not isinstance(value, str):
+            return value
+        names = tuple(v.strip() for v in value.split(",") if v.strip())
+        unknown = [n for n in names if n not in FIELDS]
+        if unknown or not names:
+            self.fail(f"unknown field {unknown[0] if unknown else value!r}; choose from {','.join(FIELDS)}",
+                      param, ctx)
+        return names
+
+
+def _check_style(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from tabulate import tabulate_formats
+
+    if value not in tabulate_formats:
+        raise click.BadParameter(
+            f"unknown table style {value!r}; choose from {', '.join(tabulate_formats)}", ctx, param
+        )
+    return value
+
+
+# Shared option groups ----------------------------------------------------------------------
+
+
+def _complete_tags(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    return _complete_facet(ctx, "tag", incomplete)
+
+
+def _complete_people(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    return _complete_facet(ctx, "person", incomplete)
+
+
+def _complete_places(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    return _complete_facet(ctx, "place", incomplete)
+
+
+def _complete_facet(ctx: click.Context, kind: str, incomplete: str) -> list[Any]:
+    try:
+        index = _session(ctx).index
+        values = [v for v, _ in index.facet_counts(kind, _empty_filters())]
+    except Exception:  # noqa: BLE001 - completion must never fail loudly
+        return []
+    low = incomplete.casefold()
+    return [v for v in values if v.casefold().startswith(low)]
+
+
+def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    try:
+        index = _session(ctx).index
+        rows = index.conn.execute(
+            "SELECT id FROM events WHERE id LIKE ? ORDER BY id LIMIT 200", (incomplete + "%",)
+        ).fetchall()
+    except Exception:  # noqa: BLE001
+        return []
+    return [r[0] for r in rows]
+
+
+def _empty_filters() -> Filters:
+    from chrono.query import Filters
+
+    return Filters()
+
+
+def _session(ctx: click.Context) -> Session:
+    root = ctx.find_root()
+    if not isinstance(root.obj, Session):
+        root.obj = Session(tuple(root.params.get("data") or ()), bool(root.params.get("no_cache")))
+    return root.obj
+
+
+def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the shared filters and pass them to the command as one `filters` argument."""
+    options = [
+        click.option("-t", "--tag", "tags", multiple=True, metavar="TAG", shell_complete=_complete_tags,
+                     help="Only events with this tag (repeat: all must match)."),
+        click.option("--not-tag", "not_tags", multiple=True, metavar="TAG", shell_complete=_complete_tags,
+                     help="Leave out events with this tag (repeatable)."),
+        click.option("--from", "date_from", type=DateParam(),
+                     help="Events that overlap this date or later (1934, 1934-12, 'Dec 1934', 1930s)."),
+        click.option("--to", "date_to", type=DateParam(), help="Events that overlap this date or earlier."),
+        click.option("--year", type=DateParam(), metavar="YEAR", help="Events that overlap this year (or decade: 1930s)."),
+        click.option("--within", is_flag=True, help="Require events to lie wholly inside the range, not just overlap it."),
+        click.option("--around", type=DateParam(), metavar="DATE",
+                     help="Events within a window around this date (see --window)."),
+        click.option("--window", default="6m", show_default=True, metavar="SPAN",
+                     help="Size of the --around window on each side: days, months or years (10d, 6m, 2y)."),
+        click.option("--person", "people", multiple=True, metavar="NAME", shell_complete=_complete_people,
+                     help="Events involving this person (full name or surname, any spelling in aliases)."),
+        click.option("--place", "places", multiple=True, metavar="NAME", shell_complete=_complete_places,
+                     help="Events at this place."),
+        click.option("--sort", type=click.Choice(SORT_CHOICES),
+                     help="Order of results [default: relevance for search, else date]."),
+        click.option("--reverse", is_flag=True, help="Reverse the order."),
+        click.option("-n", "--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N results."),
+    ]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        kwargs["filters"] = _filters_from(kwargs)
+        return func(*args, **kwargs)
+
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def _filters_from(kw: dict[str, Any]) -> Filters:
+    from chrono.dates import DateError, parse_window, shift
+    from chrono.load import ymd
+    from chrono.query import Filters
+
+    starts, ends = [], []
+    date_from, date_to, year = kw.pop("date_from"), kw.pop("date_to"), kw.pop("year")
+    around, window = kw.pop("around"), kw.pop("window")
+    if date_from is not None:
+        starts.append(date_from.earliest)
+    if date_to is not None:
+        ends.append(date_to.latest)
+    if year is not None:
+        starts.append(year.earliest)
+        ends.append(year.latest)
+    if around is not None:
+        try:
+            amount, unit = parse_window(window)
+        except DateError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--window'") from None
+        starts.append(shift(around.earliest, -amount, unit))
+        ends.append(shift(around.latest, amount, unit))
+    start = max((s for s in starts if s is not None), default=None)
+    end = min((e for e in ends if e is not None), default=None)
+    if date_from is not None and date_to is not None and date_from.earliest and date_to.latest \
+            and date_from.earliest > date_to.latest:
+        raise UsageError(
+            f"--from {date_from.earliest.isoformat()} is after --to {date_to.latest.isoformat()}; swap them"
+        )
+    return Filters(
+        tags=kw.pop("tags"), not_tags=kw.pop("not_tags"),
+        start=ymd(start) if start else None, end=ymd(end) if end else None,
+        within=kw.pop("within"), people=kw.pop("people"), places=kw.pop("places"),
+        sort=kw.pop("sort"), reverse=kw.pop("reverse"), limit=kw.pop("limit"),
+    )
+
+
+def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the shared output options and pass them to the command as one `output` argument."""
+    options = [
+        click.option("-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES),
+                     help="Output format [default: table on a terminal, tsv when piped]."),
+        click.option("--style", "--fmt", "style", metavar="STYLE", callback=_check_style, expose_value=True,
+                     help="Table style: any tabulate format (simple, github, grid, pipe, rst, latex, html, ...)."),
+        click.option("-F", "--fields", type=FieldsParam(),
+                     help="Fields to print, comma-separated (id,date,when,title,summary,tags,people,...)."),
+        click.option("--no-header", is_flag=True, help="Leave out the header row of tables, CSV and TSV."),
+        click.option("--count", is_flag=True, help="Print only the number of results."),
+        click.option("--calendar", type=click.Choice(("julian", "gregorian")),
+                     help="Show dates in one calendar: julian (Old Style where known) or gregorian."),
+    ]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        kwargs["output"] = _output_from(kwargs)
+        return func(*args, **kwargs)
+
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def _output_from(kw: dict[str, Any]) -> Output:
+    from chrono.render import Output, terminal_width, use_color
+
+    fmt = kw.pop("fmt") or ("table" if sys.stdout.isatty() else "tsv")
+    style = kw.pop("style") or "simple"
+    return Output(
+        format=fmt, style=style, fields=kw.pop("fields"), header=not kw.pop("no_header"),
+        count=kw.pop("count"), calendar=kw.pop("calendar") or "both",
+        color=fmt == "table" and use_color(), width=terminal_width(),
+    )
+
+
+def _done(ctx: click.Context, n: int, output: Output, what: str = "events") -> None:
+    if n == 0:
+        if output.format == "table" and not output.count:
+            click.echo(f"chrono: no {what} match", err=True)
+        ctx.exit(EXIT_NO_MATCH)
+
+
+# Commands ----------------------------------------------------------------------------------
+
+
+class ChronoGroup(click.Group):
+    """The chrono command group: commands listed in a useful order, not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Commands in the order of the README tour."""
+        order = ["list", "filter", "search", "show", "on", "tags", "timeline", "export", "validate", "cache"]
+        return [c for c in order if c in self.commands] + sorted(c for c in self.commands if c not in order)
+
+
+@click.group(cls=ChronoGroup, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
+@click.option("-d", "--data", multiple=True, metavar="PATH",
+              help="Chronology file (.json, .jsonl, .csv; - for stdin). Repeat to merge. [env: CHRONO_DATA]")
+@click.option("--no-cache", is_flag=True, help="Build the index afresh in memory; do not read or write the cache.")
+@click.version_option(__version__, "-V", "--version", prog_name="chrono", message="%(prog)s %(version)s")
+@click.pass_context
+def cli(ctx: click.Context, data: tuple[str, ...], no_cache: bool) -> None:
+    """Query a chronology: list, search, filter by tag or date, look up events.
+
+    With no command, prints an overview of the chronology in use: the bundled
+    chronology of Stalin's rise and rule, or the files given with -d.
+
+    \b
+    Examples:
+      chrono search kirov
+      chrono list --tag purges --from 1936 --to 1938
+      chrono -d mine.csv search famine -f json
+      chrono list -f jsonl | jq .title
+    """
+    ctx.obj = Session(data, no_cache)
+    if ctx.invoked_subcommand is None:
+        _overview(ctx.obj)
+
+
+def _overview(session: Session) -> None:
+    index = session.index
+    info = index.overview()
+    title = index.chronology.title or ", ".join(index.files)
+    first = str(info["first"])[:4] if info["first"] else "?"
+    last = str(info["last"])[:4] if info["last"] else "?"
+    from chrono.render import escape_text
+
+    click.echo(escape_text(title))
+    if index.chronology.description:
+        import textwrap
+
+        click.echo(textwrap.fill(escape_text(index.chronology.description), 88))
+    click.echo(f"{info['count']} events, {first} to {last}")
+    if info["top_tags"]:
+        click.echo("Top tags: " + ", ".join(f"{escape_text(t)} ({c})" for t, c in info["top_tags"]))
+    click.echo("\nTry:")
+    for example in EXAMPLES:
+        click.echo(f"  {example}")
+    click.echo("\nchrono --help lists every command; chrono COMMAND --help shows its options.")
+
+
+@cli.command("list")
+@filter_options
+@output_options
+@click.pass_context
+def list_cmd(ctx: click.Context, filters: Filters, output: Output) -> None:
+    """List events in date order, optionally filtered.
+
+    \b
+    Examples:
+      chrono list
+      chrono list --tag purges --year 1937
+      chrono list --from 1934-12 --to 1935 --person Kirov
+      chrono list --tag purges | cut -f1,2
+    """
+    from chrono.render import render_events
+
+    index = _session(ctx).index
+    _done(ctx, render_events(index.events(filters), output), output)
+
+
+@cli.command("filter")
+@filter_options
+@output_options
+@click.pass_context
+def filter_cmd(ctx: click.Context, filters: Filters, output: Output) -> None:
+    """Filter events by tag, date range, person or place (at least one filter).
+
+    The same output as `chrono list`, under the name the design uses; it
+    refuses to run without a filter, so a typo cannot print everything.
+
+    \b
+    Examples:
+      chrono filter --tag collectivization
+      chrono filter --from 1936 --to 1938 --tag show-trials
+      chrono filter --around 1934-12-01 --window 3m
+    """
+    if not filters.any:
+        raise UsageError(
+            "filter needs at least one filter, e.g. --tag purges, --year 1937 or --from 1934 --to 1938 "
+            "(use chrono list to see everything)"
+        )
+    from chrono.render import render_events
+
+    index = _session(ctx).index
+    _done(ctx, render_events(index.events(filters), output), output)
+
+
+@cli.command("search")
+@click.argument("query", nargs=-1, required=True)
+@filter_options
+@output_options
+@click.pass_context
+def search_cmd(ctx: click.Context, query: tuple[str, ...], filters: Filters, output: Output) -> None:
+    """Full-text search over titles, summaries, tags, people, places and aliases.
+
+    Words must all match (case, accents and spelling variants in aliases do
+    not matter). "a phrase" matches words in order, -word excludes, word*
+    matches a prefix, and tag:x, person:x, place:x look only in that field.
+    Results are ranked by relevance; --sort date orders them by date.
+
+    \b
+    Examples:
+      chrono search kirov
+      chrono search '"show trial"' -bukharin
+      chrono search trotsk* --year 1940
+      chrono search person:yezhov tag:purges -f json
+    """
+    from chrono.query import parse_search
+    from chrono.render import render_events
+
+    search = parse_search(" ".join(query))
+    index = _session(ctx).index
+    n = render_events(index.events(filters, search), output)
+    if n == 0:
+        _no_match_hint(index, search, filters)
+        ctx.exit(EXIT_NO_MATCH)
+
+
+def _no_match_hint(index: Index, search: Any, filters: Filters) -> None:
+    from chrono.render import escape_text
+
+    message = f"no events match {escape_text(search.text)!r}"
+    suggestions = index.suggest_words(search.words)
+    if suggestions:
+        fixed = search.text
+        for wrong, right in suggestions.items():
+            fixed = fixed.replace(wrong, right)
+        message += f"; did you mean {escape_text(fixed)!r}?"
+    elif filters.any and index.count(_empty_filters(), search):
+        message += " with these filters; try without them"
+    click.echo(f"chrono: {message}", err=True)
+
+
+@cli.command("show")
+@click.argument("ids", nargs=-1, required=True, shell_complete=_complete_ids)
+@output_options
+@click.pass_context
+def show_cmd(ctx: click.Context, ids: tuple[str, ...], output: Output) -> None:
+    """Show whole events: every field, both calendars, sources with citations.
+
+    IDS are event ids or unique prefixes of them.
+
+    \b
+    Examples:
+      chrono show kirov-assassinated
+      chrono show kirov
+      chrono list --tag show-trials -f ids | xargs chrono show
+    """
+    from chrono.render import FIELDS, render_events, render_full
+
+    index = _session(ctx).index
+    events, missing = index.by_ids(ids)
+    if output.format == "table" and not output.count:
+        render_full(events, output, index.chronology.sources)
+    else:
+        full = output.fields or (FIELDS if output.format in ("csv", "tsv") else None)
+        render_events(events, _replace(output, fields=full))
+    for wanted in missing:
+        hint = index.suggest_id(wanted)
+        click.echo(f"chrono: no event with id {wanted!r}" + (f"; did you mean {hint!r}?" if hint else ""), err=True)
+    if missing:
+        ctx.exit(EXIT_NO_MATCH)
+
+
+def _replace(output: Output, **changes: Any) -> Output:
+    import dataclasses
+
+    return dataclasses.replace(output, **changes)
+
+
+@cli.command("tags")
+@click.option("--people", "facet", flag_value="person", help="Count people instead of tags.")
+@click.option("--places", "facet", flag_value="place", help="Count places instead of tags.")
+@filter_options
+@output_options
+@click.pass_context
+def tags_cmd(ctx: click.Context, facet: str | None, filters: Filters, output: Output) -> None:
+    """Tags (or people, or places) with the number of events, over the filtered events.
+
+    \b
+    Examples:
+      chrono tags
+      chrono tags --year 1937
+      chrono tags --people --tag purges -n 10
+    """
+    from chrono.render import render_rows
+
+    index = _session(ctx).index
+    kind = facet or "tag"
+    rows = index.facet_counts(kind, filters)
+    if kind == "tag":
+        described = [(t, c, index.chronology.tags.get(t, "")) for t, c in rows]
+        n = render_rows(("tag", "count", "description"), described, _replace(output, fields=None))
+    else:
+        n = render_rows((kind, "count"), rows, _replace(output, fields=None))
+    _done(ctx, n, output, "tags" if kind == "tag" else ("people" if kind == "person" else "places"))
+
+
+@cli.command("validate")
+@click.argument("files", nargs=-1, metavar="[FILE]...")
+@click.pass_context
+def validate_cmd(ctx: click.Context, files: tuple[str, ...]) -> None:
+    """Check chronology files; print every problem as FILE:LINE:COL: message.
+
+    With no FILE, checks the chronology in use (-d, CHRONO_DATA or the bundled
+    one). Several files are checked as a set, as -d would merge them. Exit
+    status 0 when all are valid, 2 when any problem is found.
+
+    \b
+    Examples:
+      chrono validate mine.json
+      chrono validate a.json b.csv
+      chrono -d mine.jsonl validate
+    """
+    from chrono.store import validate_files
+
+    paths = list(files) or _session(ctx).paths
+    problems, counts = validate_files(paths)
+    for line in problems:
+        from chrono.render import escape_text
+
+        click.echo(escape_text(line), err=True)
+    for name, count in counts:
+        click.echo(f"{name}: {count} events" + (" ok" if not problems else ""))
+    if problems:
+        click.echo(f"chrono: {len(problems)} problem{'s' if len(problems) != 1 else ''} found", err=True)
+        ctx.exit(EXIT_USAGE)
+
+
+# Entry point -------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run chrono: errors as one clear line with the documented exit code, never a traceback."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        # Like other Unix filters, end quietly when the reader of a pipe goes away (chrono list | head -1).
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+    code = 0
+    try:
+        result = cli.main(args=argv, prog_name="chrono", standalone_mode=False)
+        code = result if isinstance(result, int) else 0
+        sys.stdout.flush()
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("", err=True)
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        code = EXIT_USAGE
+    except OSError as exc:
+        _silence_stdout()
+        where = exc.filename or "output"
+        click.echo(f"chrono: cannot write {where}: {exc.strerror or exc}", err=True)
+        code = EXIT_USAGE
+    except RecursionError:
+        click.echo("chrono: input nested too deeply", err=True)
+        code = EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
+        if os.environ.get("CHRONO_DEBUG"):
+            raise
+        click.echo(f"chrono: internal error: {type(exc).__name__}: {exc} (set CHRONO_DEBUG=1 for details; "
+                   "please report it)", err=True)
+        code = EXIT_USAGE
+    sys.exit(code)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

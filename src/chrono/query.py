@@ -1,0 +1,120 @@
+"""What to select: the filters every command shares, and the search query language."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from chrono.errors import UsageError
+
+SORT_KEYS = ("date", "title", "id", "relevance")
+SCOPES = {"tag": "tags", "person": "people aliases", "place": "places aliases"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The shared filters: tags, date range, people, places, order and limit."""
+
+    tags: tuple[str, ...] = ()
+    not_tags: tuple[str, ...] = ()
+    start: int | None = None
+    end: int | None = None
+    within: bool = False
+    people: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    sort: str | None = None
+    reverse: bool = False
+    limit: int | None = None
+    month_day: tuple[int, int] | None = None
+    julian: bool = False
+
+    @property
+    def any(self) -> bool:
+        """Whether any selecting filter (not just order or limit) is set."""
+        return bool(
+            self.tags or self.not_tags or self.start is not None or self.end is not None
+            or self.people or self.places or self.month_day
+        )
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a search: a word, prefix or phrase, maybe scoped to a field, maybe excluded."""
+
+    text: str
+    phrase: bool = False
+    prefix: bool = False
+    scope: str | None = None
+    negated: bool = False
+
+    def fts(self) -> str:
+        """The term as an FTS5 query expression."""
+        quoted = '"' + self.text.replace('"', '""') + '"'
+        if self.prefix:
+            quoted += " *"
+        if self.scope:
+            return "{" + SCOPES[self.scope] + "} : " + quoted
+        return quoted
+
+
+@dataclass(frozen=True)
+class Search:
+    """A parsed search query: terms that must match and terms that must not."""
+
+    text: str
+    include: tuple[Term, ...] = ()
+    exclude: tuple[Term, ...] = ()
+    words: tuple[str, ...] = field(default=())
+
+    def match(self) -> str | None:
+        """The FTS5 expression all included terms must match, or None."""
+        return " AND ".join(t.fts() for t in self.include) or None
+
+    def exclusion(self) -> str | None:
+        """The FTS5 expression no result may match, or None."""
+        return " OR ".join(t.fts() for t in self.exclude) or None
+
+
+_TOKEN_RE = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))')
+_HAS_WORD_RE = re.compile(r"[^\W_]")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a text, for matching names."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def parse_search(text: str) -> Search:
+    """Parse the query language: words (AND), "phrases", -word, word*, tag:/person:/place:word."""
+    include: list[Term] = []
+    exclude: list[Term] = []
+    words: list[str] = []
+    for m in _TOKEN_RE.finditer(text):
+        negated = m.group(1) == "-"
+        scope = m.group(2)
+        phrase = m.group(3) is not None
+        body = m.group(3) if phrase else m.group(4)
+        if scope is not None and scope.lower() not in SCOPES:
+            body = f"{scope}:{body}"
+            scope = None
+        elif scope is not None:
+            scope = scope.lower()
+        prefix = False
+        if not phrase:
+            stripped = body.rstrip("*")
+            prefix = stripped != body
+            body = stripped
+        if not _HAS_WORD_RE.search(body or ""):
+            continue
+        term = Term(body, phrase, prefix, scope, negated)
+        (exclude if negated else include).append(term)
+        if not negated:
+            words.extend(w for w in re.findall(r"[^\W_]+", body))
+    if not include and not exclude:
+        raise UsageError(
+            f"the query {text!r} has no words to search for; try e.g. chrono search kirov, "
+            "'\"five-year plan\"', trotsk* or tag:purges"
+        )
+    return Search(text, tuple(include), tuple(exclude), tuple(words))

@@ -1,0 +1,411 @@
+"""One renderer for every command: tables for people, JSON/JSONL/CSV/TSV/ids for pipelines."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from chrono.dates import human
+from chrono.model import Event
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "ids")
+FIELDS = (
+    "id", "date", "when", "date_os", "title", "summary", "tags", "people", "places", "aliases",
+    "sources", "certainty", "note", "alt_dates", "earliest", "latest", "precision",
+)
+DEFAULT_FIELDS = ("id", "date", "title", "tags")
+# Columns that may be shortened to fit the terminal, most expendable first.
+SHRINKABLE = ("summary", "note", "sources", "aliases", "people", "places", "title", "tags", "alt_dates")
+ELLIPSIS = "\u2026"
+CHUNK = 512
+
+# C0 and C1 controls, DEL, and the invisible marks that reorder or hide text (bidi, line separators).
+_UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_TSV_RE = re.compile("[\\\\\x00-\x1f\x7f-\x9f]")
+_TSV_NAMED = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _visible(m: re.Match[str]) -> str:
+    c = m.group()
+    code = ord(c)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_text(text: str) -> str:
+    """Text safe for a terminal: control and bidi characters shown as visible escapes."""
+    return _UNSAFE_RE.sub(_visible, text)
+
+
+def _tsv_escape(m: re.Match[str]) -> str:
+    c = m.group()
+    return _TSV_NAMED.get(c) or f"\\x{ord(c):02x}"
+
+
+def tsv_field(text: str) -> str:
+    """A TSV field: backslash, tab, newline and other controls escaped, so a row stays one line."""
+    return _TSV_RE.sub(_tsv_escape, text)
+
+
+@dataclass(frozen=True)
+class Output:
+    """How to print: format, table style, fields, header, count only, calendar, colour, width."""
+
+    format: str = "tsv"
+    style: str = "simple"
+    fields: tuple[str, ...] | None = None
+    header: bool = True
+    count: bool = False
+    calendar: str = "both"
+    color: bool = False
+    width: int | None = None
+
+
+def stdout_is_utf8() -> bool:
+    """Whether stdout can carry any character (else JSON escapes non-ASCII)."""
+    enc = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    return enc in ("utf8", "utf8sig", "utf16", "utf32")
+
+
+def terminal_width() -> int | None:
+    """The width to fit tables to: the terminal's, or $COLUMNS; None when neither applies."""
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    if sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def use_color() -> bool:
+    """Colour only on a terminal, never with NO_COLOR or TERM=dumb."""
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+# Values ----------------------------------------------------------------------------------------
+
+
+def source_text(entry: dict[str, Any]) -> str:
+    """A source entry as one line: 'key: citation', 'key' or its title."""
+    key = entry.get("source")
+    if key is None:
+        parts = [entry.get("title", "")] + [f"{k} {v}" for k, v in entry.items() if k != "title"]
+        return ", ".join(p for p in parts if p)
+    cite = entry.get("cite")
+    return f"{key}: {cite}" if cite else key
+
+
+def machine_value(event: Event, name: str) -> Any:
+    """A field's value for JSON output."""
+    if name in ("earliest", "latest", "precision"):
+        return getattr(event, name)
+    if name == "when":
+        return human(event.date, event.date_os)
+    value = getattr(event, name) if name != "extra" else event.extra
+    return list(value) if isinstance(value, tuple) else value
+
+
+def text_value(event: Event, name: str, calendar: str = "both", human_dates: bool = False) -> str:
+    """A field's value as one string for CSV, TSV and tables (lists joined with '; ')."""
+    if name == "date" and human_dates:
+        return human(event.date, event.date_os, calendar)
+    if name == "when":
+        return human(event.date, event.date_os, calendar)
+    if name == "sources":
+        return "; ".join(source_text(s) for s in event.sources)
+    if name == "alt_dates":
+        if not event.alt_dates:
+            return ""
+        if human_dates:
+            return "; ".join(
+                f"{a.get('date')} ({', '.join(source_text(s) for s in a.get('sources', []))})"
+                for a in event.alt_dates
+            )
+        import json
+
+        return json.dumps(list(event.alt_dates), ensure_ascii=False, separators=(",", ":"))
+    value = getattr(event, name)
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return "; ".join(value)
+    return str(value)
+
+
+# Writers ---------------------------------------------------------------------------------------
+
+
+class Writer:
+    """Writes rows to stdout as they come, in chunks."""
+
+    def __init__(self, out: TextIO | None = None) -> None:
+        self.out = out or sys.stdout
+        self.buf: list[str] = []
+
+    def line(self, text: str) -> None:
+        """Queue one line."""
+        self.buf.append(text)
+        if len(self.buf) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is queued."""
+        if self.buf:
+            self.buf.append("")
+            self.out.write("\n".join(self.buf))
+            self.buf = []
+
+    def close(self) -> None:
+        """Write the rest and flush the stream."""
+        self.flush()
+        self.out.flush()
+
+
+def render_events(events: Iterable[Event], out: Output) -> int:
+    """Print events in the chosen format; return how many there were."""
+    fields = out.fields or (("id",) if out.format == "ids" else DEFAULT_FIELDS)
+    w = Writer()
+    n = 0
+    if out.count:
+        n = sum(1 for _ in events)
+        w.line(str(n))
+    elif out.format == "json":
+        n = _json_array(w, (_record(e, out.fields) for e in events))
+    elif out.format == "jsonl":
+        n = _jsonl(w, (_record(e, out.fields) for e in events))
+    elif out.format == "ids":
+        for e in events:
+            w.line(e.id)
+            n += 1
+    elif out.format in ("csv", "tsv"):
+        n = _delimited(w, out, fields, ([text_value(e, f, out.calendar) for f in fields] for e in events))
+    else:
+        rows = [[text_value(e, f, out.calendar, human_dates=True) for f in fields] for e in events]
+        n = len(rows)
+        if rows:
+            w.line(table(fields, rows, out))
+    w.close()
+    return n
+
+
+def render_rows(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: Output) -> int:
+    """Print generic rows (tags, people, places counts) in the chosen format."""
+    rows = list(rows)
+    w = Writer()
+    if out.count:
+        w.line(str(len(rows)))
+    elif out.format == "json":
+        _json_array(w, (dict(zip(headers, r)) for r in rows))
+    elif out.format == "jsonl":
+        _jsonl(w, (dict(zip(headers, r)) for r in rows))
+    elif out.format == "ids":
+        for r in rows:
+            w.line(str(r[0]))
+    elif out.format in ("csv", "tsv"):
+        _delimited(w, out, tuple(headers), ([("" if v is None else str(v)) for v in r] for r in rows))
+    elif rows:
+        w.line(table(tuple(headers), [[("" if v is None else str(v)) for v in r] for r in rows], out))
+    w.close()
+    return len(rows)
+
+
+def _record(event: Event, fields: tuple[str, ...] | None) -> dict[str, Any]:
+    if not fields:
+        return event.to_record()
+    return {f: machine_value(event, f) for f in fields}
+
+
+def _json_dumps() -> Any:
+    import json
+
+    ascii_only = not stdout_is_utf8()
+
+    def dumps(obj: Any) -> str:
+        return json.dumps(obj, ensure_ascii=ascii_only)
+
+    return dumps
+
+
+def _json_array(w: Writer, records: Iterator[dict[str, Any]]) -> int:
+    dumps = _json_dumps()
+    n = 0
+    pending = None
+    for rec in records:
+        w.line("[" if pending is None else pending + ",")
+        pending = dumps(rec)
+        n += 1
+    if pending is None:
+        w.line("[]")
+    else:
+        w.line(pending)
+        w.line("]")
+    return n
+
+
+def _jsonl(w: Writer, records: Iterator[dict[str, Any]]) -> int:
+    dumps = _json_dumps()
+    n = 0
+    for rec in records:
+        w.line(dumps(rec))
+        n += 1
+    return n
+
+
+def _delimited(w: Writer, out: Output, fields: tuple[str, ...], rows: Iterator[list[str]]) -> int:
+    n = 0
+    if out.format == "tsv":
+        if out.header:
+            w.line("\t".join(fields))
+        for row in rows:
+            w.line("\t".join(tsv_field(v) for v in row))
+            n += 1
+        return n
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    if out.header:
+        writer.writerow(fields)
+    for row in rows:
+        writer.writerow(row)
+        n += 1
+        if n % CHUNK == 0:
+            w.out.write(buf.getvalue())
+            buf.seek(0)
+            buf.truncate()
+    w.flush()
+    w.out.write(buf.getvalue())
+    return n
+
+
+# Tables ----------------------------------------------------------------------------------------
+
+
+def _truncate(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    return text[: max(width - 1, 0)] + ELLIPSIS
+
+
+def table(headers: Sequence[str], rows: list[list[str]], out: Output) -> str:
+    """A tabulate table of escaped cells, shrunk to the terminal width by truncating long text."""
+    from tabulate import tabulate
+
+    cells = [[escape_text(c) for c in r] for r in rows]
+    heads = list(headers)
+    if out.header and out.color:
+        import click
+
+        shown = [click.style(h, bold=True) for h in heads]
+    else:
+        shown = heads
+    kwargs: dict[str, Any] = {"tablefmt": out.style, "disable_numparse": True}
+    if out.header:
+        kwargs["headers"] = shown
+    text = tabulate(cells, **kwargs)
+    width = out.width
+    if width is None or out.style in ("html", "unsafehtml", "latex", "latex_raw", "latex_booktabs",
+                                      "latex_longtable", "tsv"):
+        return text
+    for _ in range(6):
+        widest = max((len(line) for line in text.splitlines()), default=0)
+        excess = widest - width
+        if excess <= 0:
+            break
+        shrinkable = [i for i, h in enumerate(heads) if h in SHRINKABLE]
+        if not shrinkable:
+            break
+        col_widths = {i: max((len(r[i]) for r in cells), default=0) for i in shrinkable}
+        order = sorted(shrinkable, key=lambda i: (SHRINKABLE.index(heads[i]), -col_widths[i]))
+        for i in order:
+            if excess <= 0:
+                break
+            current = col_widths[i]
+            floor = max(len(heads[i]), 8)
+            cut = min(excess, current - floor)
+            if cut <= 0:
+                continue
+            for r in cells:
+                r[i] = _truncate(r[i], current - cut)
+            excess -= cut
+        text = tabulate(cells, **kwargs)
+    return text
+
+
+# One record per block, for `show` ---------------------------------------------------------------
+
+SHOW_LABELS = (
+    ("when", "date"), ("date", "edtf"), ("date_os", "old style"), ("title", "title"), ("summary", "summary"),
+    ("tags", "tags"), ("people", "people"), ("places", "places"), ("aliases", "aliases"),
+    ("certainty", "certainty"), ("note", "note"),
+)
+
+
+def render_full(events: Iterable[Event], out: Output, sources: dict[str, dict[str, Any]]) -> int:
+    """Print whole records, one block each, with both calendars and sources (for `show`)."""
+    import textwrap
+
+    import click
+
+    width = min(out.width or 100, 100)
+    w = Writer()
+    n = 0
+    label_width = 11
+    indent = " " * (label_width + 2)
+
+    def emit(label: str, value: str) -> None:
+        value = escape_text(value)
+        lines = textwrap.wrap(value, max(width - len(indent), 20)) or [""]
+        head = click.style(f"{label:<{label_width}}", bold=True) if out.color else f"{label:<{label_width}}"
+        w.line(f"  {head}{lines[0]}")
+        for extra in lines[1:]:
+            w.line(indent + extra)
+
+    for e in events:
+        if n:
+            w.line("")
+        title = escape_text(e.id)
+        w.line(click.style(title, bold=True, fg="cyan") if out.color else title)
+        for name, label in SHOW_LABELS:
+            if name == "when":
+                value = human(e.date, e.date_os, out.calendar)
+                if e.date_os and out.calendar == "both":
+                    value += f"   (Old Style {human(e.date, e.date_os, 'julian').removesuffix(' O.S.')})"
+                emit(label, value)
+                continue
+            if name == "date":
+                emit(label, f"{e.date}   ({e.precision}: {e.earliest or '..'} to {e.latest or '..'})")
+                continue
+            value = text_value(e, name)
+            if value:
+                emit(label, value.replace("; ", ", ") if name in ("tags", "people", "places", "aliases") else value)
+        for i, s in enumerate(e.sources):
+            emit("sources" if i == 0 else "", _source_line(s, sources))
+        for i, a in enumerate(e.alt_dates):
+            cites = ", ".join(source_text(s) for s in a.get("sources", []))
+            line = f"{human(a['date'])} ({a['date']})" + (f" per {cites}" if cites else "")
+            if a.get("note"):
+                line += f": {a['note']}"
+            emit("alt dates" if i == 0 else "", line)
+        n += 1
+    w.close()
+    return n
+
+
+def _source_line(entry: dict[str, Any], sources: dict[str, dict[str, Any]]) -> str:
+    key = entry.get("source")
+    if key is None:
+        return source_text(entry)
+    declared = sources.get(key, {})
+    title = declared.get("title")
+    text = f"{title} [{key}]" if title else key
+    if declared.get("file"):
+        text += f" ({declared['file']})"
+    if entry.get("cite"):
+        text += f": {entry['cite']}"
+    return text
