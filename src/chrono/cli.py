@@ -163,8 +163,10 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--from", "date_from", type=DateParam(),
                      help="Events that overlap this date or later (1934, 1934-12, 'Dec 1934', 1930s)."),
         click.option("--to", "date_to", type=DateParam(), help="Events that overlap this date or earlier."),
-        click.option("--year", type=DateParam(), metavar="YEAR", help="Events that overlap this year (or decade: 1930s)."),
-        click.option("--within", is_flag=True, help="Require events to lie wholly inside the range, not just overlap it."),
+        click.option("--year", type=DateParam(), metavar="YEAR",
+                     help="Events that overlap this year (or decade: 1930s)."),
+        click.option("--within", is_flag=True,
+                     help="Require events to lie wholly inside the range, not just overlap it."),
         click.option("--around", type=DateParam(), metavar="DATE",
                      help="Events within a window around this date (see --window)."),
         click.option("--window", default="6m", show_default=True, metavar="SPAN",
@@ -375,7 +377,31 @@ def filter_cmd(ctx: click.Context, filters: Filters, output: Output) -> None:
     _done(ctx, render_events(index.events(filters), output), output)
 
 
-@cli.command("search")
+class SearchCommand(click.Command):
+    """A command whose arguments may hold query exclusions such as -trotsky, which are not options."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Move -word query terms after '--' so that click does not read them as options."""
+        if "--" in args:
+            cut = args.index("--")
+            head, tail = args[:cut], args[cut + 1:]
+        else:
+            head, tail = args, []
+        terms = [a for a in head if _is_exclusion(a)]
+        if terms:
+            head = [a for a in head if not _is_exclusion(a)]
+            args = [*head, "--", *tail, *terms]
+        return super().parse_args(ctx, args)
+
+
+def _is_exclusion(arg: str) -> bool:
+    # -trotsky or -"a phrase" is a query term; -t, -n5 and --tag are options.
+    if len(arg) <= 2 or arg[0] != "-" or arg[1] == "-":
+        return False
+    return not (arg[1] == "n" and arg[2:].isdigit())
+
+
+@cli.command("search", cls=SearchCommand)
 @click.argument("query", nargs=-1, required=True)
 @filter_options
 @output_options
@@ -456,6 +482,44 @@ def _replace(output: Output, **changes: Any) -> Output:
     import dataclasses
 
     return dataclasses.replace(output, **changes)
+
+
+@cli.command("on")
+@click.argument("day", required=False, metavar="[DAY]")
+@filter_options
+@output_options
+@click.pass_context
+def on_cmd(ctx: click.Context, day: str | None, filters: Filters, output: Output) -> None:
+    """On this day: events known to the day that fell on DAY in any year.
+
+    DAY is a month and day (12-01, 'Dec 1', '1 December'); the default is
+    today. With --calendar julian, DAY is matched against Old Style dates.
+
+    \b
+    Examples:
+      chrono on
+      chrono on 12-01
+      chrono on 'Oct 25' --calendar julian
+      chrono on 1-21 --tag biography
+    """
+    import dataclasses
+
+    from chrono.dates import DateError, parse_month_day
+    from chrono.render import render_events
+
+    if day is None:
+        import datetime
+
+        today = datetime.date.today()
+        month_day = (today.month, today.day)
+    else:
+        try:
+            month_day = parse_month_day(day)
+        except DateError as exc:
+            raise click.BadParameter(str(exc), param_hint="'DAY'") from None
+    filters = dataclasses.replace(filters, month_day=month_day, julian=output.calendar == "julian")
+    index = _session(ctx).index
+    _done(ctx, render_events(index.events(filters), output), output)
 
 
 @cli.command("tags")

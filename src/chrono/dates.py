@@ -287,7 +287,7 @@ def human(edtf: str, date_os: str | None = None, calendar: str = "both") -> str:
             if calendar == "julian":
                 texts = [f"{d} {MONTH_ABBR[m - 1]} {y} O.S." for y, m, d in os_value.julian]
                 return f" {EN_DASH} ".join(texts)
-            pairs = [_human_julian_pair(j, g) for j, g in zip(os_value.julian, os_value.gregorian)]
+            pairs = [_human_julian_pair(j, g) for j, g in zip(os_value.julian, os_value.gregorian, strict=True)]
             return pairs[0] if len(pairs) == 1 else f"{pairs[0]} {EN_DASH} {pairs[1]}"
     if not span.is_interval:
         assert span.start is not None
@@ -298,6 +298,14 @@ def human(edtf: str, date_os: str | None = None, calendar: str = "both") -> str:
     if span.end is None:
         return f"from {_human_point(span.start)}"
     a, b = _human_point(span.start), _human_point(span.end)
+    s, e = span.start, span.end
+    if not (s.qualifier or e.qualifier) and s.precision == e.precision and s.earliest.year == e.earliest.year:
+        if s.precision == "day":
+            if s.earliest.month == e.earliest.month:
+                return f"{s.earliest.day}{EN_DASH}{b}"
+            return f"{s.earliest.day} {MONTH_ABBR[s.earliest.month - 1]} {EN_DASH} {b}"
+        if s.precision == "month":
+            return f"{MONTH_ABBR[s.earliest.month - 1]}{EN_DASH}{b}"
     simple_years = span.start.precision == span.end.precision == "year" and not (
         span.start.qualifier or span.end.qualifier
     )
@@ -353,7 +361,8 @@ def _parse_free_text(raw: str, text: str) -> Span:
             raise DateError(f"{raw!r}: two-digit years are ambiguous; write the year in full, e.g. 1934-12-01")
         if int(a) <= 12 and int(b) <= 12 and a != b:
             raise DateError(
-                f"{raw!r} is ambiguous (day/month or month/day?); write it as YYYY-MM-DD, e.g. {y}-{int(b):02d}-{int(a):02d}"
+                f"{raw!r} is ambiguous (day/month or month/day?); write it as YYYY-MM-DD, "
+                f"e.g. {y}-{int(b):02d}-{int(a):02d} or {y}-{int(a):02d}-{int(b):02d}"
             )
     if not re.search(r"(?<!\d)\d{4}(?!\d)", text):
         if re.search(r"\d", text):

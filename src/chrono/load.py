@@ -592,8 +592,7 @@ def _check_records(
     for i, rec in enumerate(raw):
         record, found = validate_record(rec, tags_declared, sources_declared)
         if found:
-            if type(rec) is dict and "id" not in rec:
-                found = [(f, f"event #{i + 1}: {m}") for f, m in found]
+            found = [(f, m if m.startswith("event '") else f"event #{i + 1}: {m}") for f, m in found]
             problems.extend(Problem(m, record=i, field=f) for f, m in found)
             continue
         assert record is not None
@@ -727,7 +726,7 @@ def load_csv(name: str, text: str, max_problems: int = MAX_SHOWN_PROBLEMS) -> Lo
                                     col=min(len(row), len(header)) + 1))
             continue
         rec: dict[str, Any] = {}
-        for key, value in zip(header, row):
+        for key, value in zip(header, row, strict=True):
             if value == "":
                 continue
             if key in CSV_LIST_FIELDS:

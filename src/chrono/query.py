@@ -96,6 +96,8 @@ def parse_search(text: str) -> Search:
         scope = m.group(2)
         phrase = m.group(3) is not None
         body = m.group(3) if phrase else m.group(4)
+        if scope is None and body and body.endswith(":") and body[:-1].lower() in SCOPES:
+            continue
         if scope is not None and scope.lower() not in SCOPES:
             body = f"{scope}:{body}"
             scope = None

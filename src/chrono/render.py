@@ -19,7 +19,7 @@ FIELDS = (
 )
 DEFAULT_FIELDS = ("id", "date", "title", "tags")
 # Columns that may be shortened to fit the terminal, most expendable first.
-SHRINKABLE = ("summary", "note", "sources", "aliases", "people", "places", "title", "tags", "alt_dates")
+SHRINKABLE = ("summary", "note", "sources", "aliases", "people", "places", "title", "tags", "alt_dates", "description")
 ELLIPSIS = "\u2026"
 CHUNK = 512
 
@@ -199,9 +199,9 @@ def render_rows(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: Outp
     if out.count:
         w.line(str(len(rows)))
     elif out.format == "json":
-        _json_array(w, (dict(zip(headers, r)) for r in rows))
+        _json_array(w, (dict(zip(headers, r, strict=True)) for r in rows))
     elif out.format == "jsonl":
-        _jsonl(w, (dict(zip(headers, r)) for r in rows))
+        _jsonl(w, (dict(zip(headers, r, strict=True)) for r in rows))
     elif out.format == "ids":
         for r in rows:
             w.line(str(r[0]))
@@ -256,11 +256,12 @@ def _jsonl(w: Writer, records: Iterator[dict[str, Any]]) -> int:
 
 
 def _delimited(w: Writer, out: Output, fields: tuple[str, ...], rows: Iterator[list[str]]) -> int:
+    # Like sqlite3, print nothing at all (not even the header) when nothing matched.
     n = 0
     if out.format == "tsv":
-        if out.header:
-            w.line("\t".join(fields))
         for row in rows:
+            if n == 0 and out.header:
+                w.line("\t".join(fields))
             w.line("\t".join(tsv_field(v) for v in row))
             n += 1
         return n
@@ -269,9 +270,9 @@ def _delimited(w: Writer, out: Output, fields: tuple[str, ...], rows: Iterator[l
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    if out.header:
-        writer.writerow(fields)
     for row in rows:
+        if n == 0 and out.header:
+            writer.writerow(fields)
         writer.writerow(row)
         n += 1
         if n % CHUNK == 0:
@@ -312,38 +313,43 @@ def table(headers: Sequence[str], rows: list[list[str]], out: Output) -> str:
     if width is None or out.style in ("html", "unsafehtml", "latex", "latex_raw", "latex_booktabs",
                                       "latex_longtable", "tsv"):
         return text
-    for _ in range(6):
-        widest = max((len(line) for line in text.splitlines()), default=0)
-        excess = widest - width
-        if excess <= 0:
-            break
-        shrinkable = [i for i, h in enumerate(heads) if h in SHRINKABLE]
-        if not shrinkable:
-            break
-        col_widths = {i: max((len(r[i]) for r in cells), default=0) for i in shrinkable}
-        order = sorted(shrinkable, key=lambda i: (SHRINKABLE.index(heads[i]), -col_widths[i]))
-        for i in order:
-            if excess <= 0:
+    floors = {"title": 24, "summary": 24, "note": 16, "tags": 12}
+    # First shorten the columns that matter least, then let the title give way too.
+    for pool in (tuple(h for h in SHRINKABLE if h != "title"), SHRINKABLE):
+        for _ in range(4):
+            excess = max((len(line) for line in text.splitlines()), default=0) - width
+            shrinkable = [i for i, h in enumerate(heads) if h in pool]
+            if excess <= 0 or not shrinkable:
                 break
-            current = col_widths[i]
-            floor = max(len(heads[i]), 8)
-            cut = min(excess, current - floor)
-            if cut <= 0:
-                continue
-            for r in cells:
-                r[i] = _truncate(r[i], current - cut)
-            excess -= cut
-        text = tabulate(cells, **kwargs)
+            widths = {i: max((len(r[i]) for r in cells), default=0) for i in shrinkable}
+            floor = {i: max(len(heads[i]), floors.get(heads[i], 10)) for i in shrinkable}
+            # Lower a common cap until the columns above it give up enough characters (widest first).
+            cap = max(widths.values())
+            while cap > 1 and sum(max(0, widths[i] - max(cap, floor[i])) for i in shrinkable) < excess:
+                cap -= 1
+            if all(widths[i] <= max(cap, floor[i]) for i in shrinkable):
+                break
+            for i in shrinkable:
+                limit = max(cap, floor[i])
+                if widths[i] > limit:
+                    for r in cells:
+                        r[i] = _truncate(r[i], limit)
+            text = tabulate(cells, **kwargs)
     return text
 
 
 # One record per block, for `show` ---------------------------------------------------------------
 
 SHOW_LABELS = (
-    ("when", "date"), ("date", "edtf"), ("date_os", "old style"), ("title", "title"), ("summary", "summary"),
-    ("tags", "tags"), ("people", "people"), ("places", "places"), ("aliases", "aliases"),
-    ("certainty", "certainty"), ("note", "note"),
+    ("title", "title"), ("summary", "summary"), ("tags", "tags"), ("people", "people"), ("places", "places"),
+    ("aliases", "aliases"), ("certainty", "certainty"), ("note", "note"),
 )
+
+
+def _span_text(e: Event) -> str:
+    if e.precision == "day" and e.earliest == e.latest:
+        return f"{e.date}, day"
+    return f"{e.date}: {e.earliest or '..'} to {e.latest or '..'}, {e.precision}"
 
 
 def render_full(events: Iterable[Event], out: Output, sources: dict[str, dict[str, Any]]) -> int:
@@ -371,16 +377,11 @@ def render_full(events: Iterable[Event], out: Output, sources: dict[str, dict[st
             w.line("")
         title = escape_text(e.id)
         w.line(click.style(title, bold=True, fg="cyan") if out.color else title)
+        emit("date", f"{human(e.date, e.date_os, out.calendar)}   ({_span_text(e)})")
+        if e.date_os:
+            emit("new style", human(e.date, calendar="gregorian"))
+            emit("old style", f"{human(e.date, e.date_os, 'julian')}   (Julian {e.date_os})")
         for name, label in SHOW_LABELS:
-            if name == "when":
-                value = human(e.date, e.date_os, out.calendar)
-                if e.date_os and out.calendar == "both":
-                    value += f"   (Old Style {human(e.date, e.date_os, 'julian').removesuffix(' O.S.')})"
-                emit(label, value)
-                continue
-            if name == "date":
-                emit(label, f"{e.date}   ({e.precision}: {e.earliest or '..'} to {e.latest or '..'})")
-                continue
             value = text_value(e, name)
             if value:
                 emit(label, value.replace("; ", ", ") if name in ("tags", "people", "places", "aliases") else value)

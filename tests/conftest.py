@@ -1,0 +1,56 @@
+"""Shared fixtures: a CliRunner with an isolated environment and paths to the fixture chronologies."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from chrono.cli import cli
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+MINI = DATA / "mini.json"
+REPO = HERE.parent
+BUNDLED = REPO / "data" / "events.json"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own cache directory and no CHRONO_DATA, COLUMNS or NO_COLOR from outside."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CHRONO_CACHE_DIR", str(cache))
+    for name in ("CHRONO_DATA", "COLUMNS", "NO_COLOR", "CHRONO_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    return cache
+
+
+@pytest.fixture
+def run():
+    """Invoke chrono in-process: run('list', '-f', 'tsv', data=MINI) -> click Result."""
+
+    def invoke(*args: str, data: Path | str | list | None = MINI, input: str | bytes | None = None,
+               env: dict[str, str] | None = None) -> Result:
+        argv: list[str] = []
+        if data is not None:
+            for d in data if isinstance(data, list) else [data]:
+                argv += ["-d", str(d)]
+        runner = CliRunner()
+        return runner.invoke(cli, [*argv, *args], input=input, env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def chrono_cmd() -> list[str]:
+    """The command line that runs the installed chrono in a subprocess."""
+    return [sys.executable, "-m", "chrono"]
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """An environment for subprocess tests: UTF-8, no colour settings from outside."""
+    env = {k: v for k, v in os.environ.items() if k not in ("CHRONO_DATA", "COLUMNS", "NO_COLOR")}
+    env.update(extra)
+    return env
