@@ -142,6 +142,32 @@ def is_valid_edtf(text: str) -> bool:
     return True
 
 
+def format_point(p: Point) -> str:
+    """The EDTF text of one date: the inverse of parsing it."""
+    d = p.earliest
+    if p.precision == "day":
+        text = d.isoformat()
+    elif p.precision == "month":
+        text = f"{d.year:04d}-{d.month:02d}"
+    elif p.precision == "season":
+        text = f"{d.year:04d}-{24 if d.month == 12 else 21 + (d.month - 3) // 3}"
+    elif p.precision == "decade":
+        text = f"{d.year // 10:03d}X"
+    else:
+        text = f"{d.year:04d}"
+    return text + p.qualifier
+
+
+def format_edtf(span: Span) -> str:
+    """The EDTF text of a parsed value: format_edtf(parse_edtf(s)) == s."""
+    if not span.is_interval:
+        assert span.start is not None
+        return format_point(span.start)
+    start = format_point(span.start) if span.start else OPEN
+    end = format_point(span.end) if span.end else OPEN
+    return f"{start}/{end}"
+
+
 # Calendars ---------------------------------------------------------------------------------
 
 _ORDINAL_TO_JDN = 1721425
