@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from chrono.cache import build_in_memory
 from chrono.dates import julian_to_gregorian, parse_edtf
-from chrono.load import load_file
+from chrono.query import Filters
 from conftest import BUNDLED, DATA, REPO
 
 SHARED = REPO.parent / "shared"
@@ -31,7 +32,7 @@ TAG_PAGE_EVENTS = [
 
 
 def test_bundled_chronology_validates(run) -> None:
-    from chrono.load import bundled_path
+    from chrono.cache import bundled_path
 
     result = run("validate", data=None)
     assert result.exit_code == 0, result.stderr
@@ -41,7 +42,7 @@ def test_bundled_chronology_validates(run) -> None:
 def test_size_and_unique_ids() -> None:
     assert len(EVENTS) >= 180
     assert len(BY_ID) == len(EVENTS)
-    assert len(load_file(str(BUNDLED)).records) == len(EVENTS)
+    assert build_in_memory([str(BUNDLED)]).count(Filters()) == len(EVENTS)
 
 
 def test_every_seed_document_is_declared_and_cited() -> None:
@@ -152,7 +153,7 @@ def test_the_search_finds_the_assassination_first(run) -> None:
 
 
 def test_bundled_file_ships_in_the_package() -> None:
-    from chrono.load import bundled_path
+    from chrono.cache import bundled_path
 
     path = bundled_path()
     assert path.is_file()

@@ -339,3 +339,19 @@ def test_window_and_shift() -> None:
     assert shift(D(1934, 8, 31), 6, "m") == D(1935, 2, 28)
     assert shift(D(1934, 12, 1), 10, "d") == D(1934, 12, 11)
     assert shift(D(1936, 2, 29), 1, "y") == D(1937, 2, 28)
+
+
+@given(edtf_values())
+def test_quick_day_span_agrees_with_the_parser(text: str) -> None:
+    from chrono.dates import _quick_day_span, day_span, ymd
+
+    quick = _quick_day_span(text)
+    try:
+        span = parse_edtf(text)
+    except DateError:
+        assert quick is None
+        with pytest.raises(DateError):
+            day_span(text)
+        return
+    if quick is not None:
+        assert quick == (ymd(span.earliest), ymd(span.latest), span.precision)

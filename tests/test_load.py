@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from chrono.errors import DataError
-from chrono.load import csv_sources, detect_kind, load_file, validate_record
+from chrono.cache import build_in_memory
+from chrono.load import Checker, csv_sources, detect_kind, scan
+from chrono.model import Event
+from chrono.query import Filters
 
 GOOD = {
     "id": "kirov-assassinated",
@@ -31,29 +33,42 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> str:
 
 
 def problems_of(path: str) -> list[str]:
-    with pytest.raises(DataError) as info:
-        load_file(path)
-    return info.value.problems
+    result = scan([path])
+    assert result.problems, "expected a problem"
+    return result.problems
+
+
+def events_of(path: str) -> list[Event]:
+    return list(build_in_memory([path]).events(Filters()))
 
 
 def test_json_object_and_bare_array(tmp_path: Path) -> None:
     doc = {**DECLARED, "chronology": {"title": "T"}, "events": [GOOD]}
-    f = load_file(write(tmp_path, "a.json", json.dumps(doc)))
-    assert f.chronology.title == "T" and [r.id for r in f.records] == ["kirov-assassinated"]
-    bare = load_file(write(tmp_path, "b.json", json.dumps([GOOD])))
-    assert bare.records[0].earliest == 19341201 and bare.records[0].latest == 19341201
+    index = build_in_memory([write(tmp_path, "a.json", json.dumps(doc))])
+    assert index.chronology.title == "T"
+    assert [e.id for e in index.events(Filters())] == ["kirov-assassinated"]
+    (bare,) = events_of(write(tmp_path, "b.json", json.dumps([GOOD])))
+    assert (bare.earliest_day, bare.latest_day, bare.earliest) == (19341201, 19341201, "1934-12-01")
+
+
+def test_declarations_after_the_events(tmp_path: Path) -> None:
+    doc = {"events": [GOOD, {**GOOD, "id": "x", "tags": ["nope"]}], **DECLARED}
+    path = write(tmp_path, "late.json", json.dumps(doc, indent=1))
+    (problem,) = problems_of(path)
+    assert "event 'x': tag 'nope' is not declared" in problem
+    ok = {"events": [GOOD], **DECLARED}
+    assert [e.id for e in events_of(write(tmp_path, "ok.json", json.dumps(ok)))] == ["kirov-assassinated"]
 
 
 def test_jsonl_and_csv(tmp_path: Path) -> None:
     lines = "\n".join(json.dumps({**GOOD, "id": f"e{i}"}) for i in range(3)) + "\n\n"
-    assert len(load_file(write(tmp_path, "a.jsonl", lines)).records) == 3
+    assert len(events_of(write(tmp_path, "a.jsonl", lines))) == 3
     csv_text = (
         "id,date,title,summary,tags,people,sources\n"
         'e1,1934-12-01,"Kirov, shot",A gunman.,purges; party,Sergei Kirov;Leonid Nikolaev,'
         '"book: Service 2004, p. 314; paper"\n'
     )
-    f = load_file(write(tmp_path, "a.csv", csv_text))
-    r = f.records[0]
+    (r,) = events_of(write(tmp_path, "a.csv", csv_text))
     assert r.title == "Kirov, shot"
     assert r.tags == ("purges", "party")
     assert r.people == ("Sergei Kirov", "Leonid Nikolaev")
@@ -67,7 +82,7 @@ def test_csv_sources_cell() -> None:
 
 def test_bom_is_accepted(tmp_path: Path) -> None:
     path = write(tmp_path, "bom.json", b"\xef\xbb\xbf" + json.dumps([GOOD]).encode())
-    assert len(load_file(path).records) == 1
+    assert len(events_of(path)) == 1
 
 
 @pytest.mark.parametrize(
@@ -155,12 +170,9 @@ def test_duplicate_ids_name_both_places(tmp_path: Path) -> None:
 def test_all_problems_are_collected(tmp_path: Path) -> None:
     records = [{**GOOD, "id": f"e{i}", "date": "1934-13"} for i in range(25)]
     path = write(tmp_path, "a.json", json.dumps(records, indent=1))
-    with pytest.raises(DataError) as info:
-        load_file(path)
-    assert len(info.value.problems) == 20 and "5 more problems" in info.value.hint
-    with pytest.raises(DataError) as info:
-        load_file(path, max_problems=100)
-    assert len(info.value.problems) == 25
+    result = scan([path])
+    assert len(result.problems) == 20 and result.problem_count == 25
+    assert len(scan([path], max_problems=100).problems) == 25
 
 
 @pytest.mark.parametrize(
@@ -233,7 +245,7 @@ def test_bad_csv_files(tmp_path: Path, content: str, message: str) -> None:
 def test_csv_long_field_is_accepted(tmp_path: Path) -> None:
     summary = "x" * 200_000
     path = write(tmp_path, "long.csv", f"id,date,title,summary,tags,sources\na,1934,t,{summary},x,y\n")
-    assert load_file(path).records[0].summary == summary
+    assert events_of(path)[0].summary == summary
 
 
 @pytest.mark.parametrize(
@@ -246,9 +258,9 @@ def test_unreadable_paths(tmp_path: Path, path_kind: str, message: str) -> None:
     assert problem.startswith(path) and message in problem
 
 
-def test_validate_record_normalizes() -> None:
-    record, problems = validate_record({**GOOD, "sources": ["book", "Some Title"], "extra": 1}, None, None)
-    assert not problems and record is not None
-    assert record.sources == ({"source": "book"}, {"title": "Some Title"})
-    assert record.extra == {"extra": 1}
-    assert record.precision == "day"
+def test_checker_normalizes() -> None:
+    row, problems = Checker().check({**GOOD, "sources": ["book", "Some Title"], "extra": 1}, None, None, None, None)
+    assert not problems and row is not None
+    assert row[1:7] == ("kirov-assassinated", "1934-12-01", None, 19341201, 19341201, "day")
+    assert json.loads(row[15]) == [{"source": "book"}, {"title": "Some Title"}]
+    assert json.loads(row[16]) == {"extra": 1}

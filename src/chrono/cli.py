@@ -39,7 +39,7 @@ class Session:
     @property
     def paths(self) -> list[str]:
         """The chronology files in use."""
-        from chrono.load import data_paths
+        from chrono.cache import data_paths
 
         return data_paths(self.data)
 
@@ -47,7 +47,7 @@ class Session:
     def index(self) -> Index:
         """The index over the data, built (or read from the cache) on first use."""
         if self._index is None:
-            from chrono.store import open_index
+            from chrono.cache import open_index
 
             self._index = open_index(self.paths, use_cache=not self.no_cache)
         return self._index
@@ -192,13 +192,25 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _filters_from(kw: dict[str, Any]) -> Filters:
-    from chrono.dates import DateError, parse_window, shift
-    from chrono.load import ymd
     from chrono.query import Filters
 
-    starts, ends = [], []
     date_from, date_to, year = kw.pop("date_from"), kw.pop("date_to"), kw.pop("year")
     around, window = kw.pop("around"), kw.pop("window")
+    start = end = None
+    if date_from or date_to or year or around:
+        start, end = _date_range(date_from, date_to, year, around, window)
+    return Filters(
+        tags=kw.pop("tags"), not_tags=kw.pop("not_tags"), start=start, end=end,
+        within=kw.pop("within"), people=kw.pop("people"), places=kw.pop("places"),
+        sort=kw.pop("sort"), reverse=kw.pop("reverse"), limit=kw.pop("limit"),
+    )
+
+
+def _date_range(date_from: Any, date_to: Any, year: Any, around: Any, window: str) -> tuple[int | None, int | None]:
+    """The [start, end] day numbers the date options ask for (each option narrows the range)."""
+    from chrono.dates import DateError, parse_window, shift, ymd
+
+    starts, ends = [], []
     if date_from is not None:
         starts.append(date_from.earliest)
     if date_to is not None:
@@ -213,19 +225,13 @@ def _filters_from(kw: dict[str, Any]) -> Filters:
             raise click.BadParameter(str(exc), param_hint="'--window'") from None
         starts.append(shift(around.earliest, -amount, unit))
         ends.append(shift(around.latest, amount, unit))
-    start = max((s for s in starts if s is not None), default=None)
-    end = min((e for e in ends if e is not None), default=None)
-    if date_from is not None and date_to is not None and date_from.earliest and date_to.latest \
-            and date_from.earliest > date_to.latest:
+    if date_from is not None and date_to is not None and date_from.earliest > date_to.latest:
         raise UsageError(
             f"--from {date_from.earliest.isoformat()} is after --to {date_to.latest.isoformat()}; swap them"
         )
-    return Filters(
-        tags=kw.pop("tags"), not_tags=kw.pop("not_tags"),
-        start=ymd(start) if start else None, end=ymd(end) if end else None,
-        within=kw.pop("within"), people=kw.pop("people"), places=kw.pop("places"),
-        sort=kw.pop("sort"), reverse=kw.pop("reverse"), limit=kw.pop("limit"),
-    )
+    start = max(starts, default=None)
+    end = min(ends, default=None)
+    return (ymd(start) if start else None), (ymd(end) if end else None)
 
 
 def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -566,7 +572,7 @@ def validate_cmd(ctx: click.Context, files: tuple[str, ...]) -> None:
       chrono validate a.json b.csv
       chrono -d mine.jsonl validate
     """
-    from chrono.store import validate_files
+    from chrono.cache import validate_files
 
     paths = list(files) or _session(ctx).paths
     problems, counts = validate_files(paths)
@@ -579,6 +585,55 @@ def validate_cmd(ctx: click.Context, files: tuple[str, ...]) -> None:
     if problems:
         click.echo(f"chrono: {len(problems)} problem{'s' if len(problems) != 1 else ''} found", err=True)
         ctx.exit(EXIT_USAGE)
+
+
+@cli.group("cache", context_settings=CONTEXT_SETTINGS)
+def cache_group() -> None:
+    """Manage the index cache that makes repeated queries on large files fast.
+
+    Files of 32 KB or more are indexed once and the index is kept in
+    CHRONO_CACHE_DIR, else $XDG_CACHE_HOME/chrono, else ~/.cache/chrono.
+    An entry is rebuilt when its file changes; --no-cache bypasses it.
+
+    \b
+    Examples:
+      chrono cache info
+      chrono cache clear
+    """
+
+
+@cache_group.command("info")
+@output_options
+@click.pass_context
+def cache_info_cmd(ctx: click.Context, output: Output) -> None:
+    """List the cache entries: sources, events, size and whether each is fresh.
+
+    \b
+    Examples:
+      chrono cache info
+      chrono cache info -f json
+    """
+    from chrono.cache import cache_dir, entries
+    from chrono.render import render_rows
+
+    rows = [(e["file"], e["events"], e["bytes"], e["state"], e["sources"]) for e in entries()]
+    if output.format == "table" and not output.count:
+        click.echo(f"cache directory: {cache_dir()}", err=True)
+    render_rows(("file", "events", "bytes", "state", "sources"), rows, _replace(output, fields=None))
+
+
+@cache_group.command("clear")
+def cache_clear_cmd() -> None:
+    """Delete every cache entry (they are rebuilt when needed).
+
+    \b
+    Examples:
+      chrono cache clear
+    """
+    from chrono.cache import cache_dir, clear
+
+    count, size = clear()
+    click.echo(f"removed {count} cache file{'s' if count != 1 else ''} ({size / 1e6:.1f} MB) from {cache_dir()}")
 
 
 # Entry point -------------------------------------------------------------------------------

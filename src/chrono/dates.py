@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from chrono.model import OPEN_EARLIEST, OPEN_LATEST
+
 PRECISIONS = ("day", "month", "season", "year", "decade", "interval")
 SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
 SEASON_CODES = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
@@ -131,6 +133,64 @@ def parse_edtf(text: str) -> Span:
         start,
         end,
     )
+
+
+_DAY_SPANS: dict[str, tuple[int, int, str]] = {}
+
+
+def ymd(d: date) -> int:
+    """A date as the integer YYYYMMDD, the form the index stores."""
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _quick_day_span(text: str) -> tuple[int, int, str] | None:
+    """day_span for the plain forms YYYY, YYYY-MM and YYYY-MM-DD without building date objects."""
+    n = len(text)
+    if n not in (4, 7, 10) or not text[:4].isdigit():
+        return None
+    year = int(text[:4])
+    if year == 0:
+        return None
+    if n == 4:
+        return year * 10000 + 101, year * 10000 + 1231, "year"
+    if text[4] != "-" or not text[5:7].isdigit():
+        return None
+    month = int(text[5:7])
+    if not 1 <= month <= 12:
+        return None
+    last = _DAYS_IN_MONTH[month]
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        last = 29
+    base = year * 10000 + month * 100
+    if n == 7:
+        return base + 1, base + last, "month"
+    if text[7] != "-" or not text[8:10].isdigit():
+        return None
+    day = int(text[8:10])
+    if not 1 <= day <= last:
+        return None
+    return base + day, base + day, "day"
+
+
+def day_span(text: str) -> tuple[int, int, str]:
+    """(earliest, latest, precision) of an EDTF date as index day numbers (YYYYMMDD; 0 and 99999999 open)."""
+    hit = _DAY_SPANS.get(text)
+    if hit is None:
+        quick = _quick_day_span(text) if text.isascii() else None
+        if quick is not None:
+            return quick
+        span = parse_edtf(text)
+        hit = (
+            ymd(span.earliest) if span.earliest else OPEN_EARLIEST,
+            ymd(span.latest) if span.latest else OPEN_LATEST,
+            span.precision,
+        )
+        if len(_DAY_SPANS) < 1 << 18:
+            _DAY_SPANS[text] = hit
+    return hit
 
 
 def is_valid_edtf(text: str) -> bool:

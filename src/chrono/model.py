@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-from chrono.dates import parse_edtf
+from typing import Any, NamedTuple
 
 # The fields of the chronology format, in the order records are written.
 FORMAT_FIELDS = (
@@ -15,58 +13,135 @@ FORMAT_FIELDS = (
 LIST_FIELDS = ("tags", "people", "places", "aliases")
 COMPUTED_FIELDS = ("earliest", "latest", "precision")
 CERTAINTIES = ("disputed", "uncertain")
+# List items never contain ';', the separator of list fields in CSV.
+LIST_SEP = ";"
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One event of a chronology, as validated on load."""
+def json_list(value: str) -> tuple[str, ...]:
+    """A list field as stored in the index (a JSON array of strings) as a tuple."""
+    if len(value) <= 2:
+        return ()
+    if "\\" not in value:
+        # Without escapes, '","' can only be the boundary between two items.
+        return tuple(value[2:-2].split('","'))
+    import json
+
+    return tuple(json.loads(value))
+
+
+def iso_day(ymd: int, open_value: int) -> str | None:
+    """An index day number (YYYYMMDD) as an ISO date, None for an open end."""
+    if ymd == open_value:
+        return None
+    return f"{ymd // 10000:04d}-{ymd // 100 % 100:02d}-{ymd % 100:02d}"
+
+
+OPEN_EARLIEST = 0
+OPEN_LATEST = 99999999
+
+
+class Event(NamedTuple):
+    """One event of a chronology, as stored in the index; list and JSON fields are decoded on access."""
 
     id: str
     date: str
+    date_os: str | None
     title: str
     summary: str
-    tags: tuple[str, ...]
-    sources: tuple[dict[str, str], ...]
-    people: tuple[str, ...] = ()
-    places: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
-    date_os: str | None = None
-    certainty: str | None = None
-    note: str | None = None
-    alt_dates: tuple[dict[str, Any], ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
+    tags_text: str
+    people_text: str
+    places_text: str
+    aliases_text: str
+    sources_json: str
+    rest_json: str | None
+    earliest_day: int
+    latest_day: int
+    precision: str
 
     @property
-    def span(self):  # noqa: ANN201 - chrono.dates.Span
-        """The parsed date."""
-        return parse_edtf(self.date)
+    def tags(self) -> tuple[str, ...]:
+        """The event's tags."""
+        return json_list(self.tags_text)
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        """The people involved."""
+        return json_list(self.people_text)
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        """The places where it happened."""
+        return json_list(self.places_text)
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Other names and spellings, for search."""
+        return json_list(self.aliases_text)
+
+    @property
+    def sources(self) -> tuple[dict[str, str], ...]:
+        """The sources cited, each {"source": key, "cite": ...} or an inline {"title": ...}."""
+        import json
+
+        return tuple(json.loads(self.sources_json))
+
+    @property
+    def rest(self) -> dict[str, Any]:
+        """certainty, note, alt_dates and any fields beyond the format."""
+        if not self.rest_json:
+            return {}
+        import json
+
+        return json.loads(self.rest_json)
+
+    @property
+    def certainty(self) -> str | None:
+        """disputed or uncertain, when sources disagree or a date is inferred."""
+        return self.rest.get("certainty")
+
+    @property
+    def note(self) -> str | None:
+        """Why the event is disputed or uncertain, or where its date comes from."""
+        return self.rest.get("note")
+
+    @property
+    def alt_dates(self) -> tuple[dict[str, Any], ...]:
+        """Other attested dates, each with its sources."""
+        return tuple(self.rest.get("alt_dates", ()))
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """Fields of the record beyond the chronology format, kept as they were."""
+        return {k: v for k, v in self.rest.items() if k not in ("certainty", "note", "alt_dates")}
 
     @property
     def earliest(self) -> str | None:
         """The first day the date can mean (ISO), None for an open start."""
-        d = self.span.earliest
-        return d.isoformat() if d else None
+        return iso_day(self.earliest_day, OPEN_EARLIEST)
 
     @property
     def latest(self) -> str | None:
         """The last day the date can mean (ISO), None for an open end."""
-        d = self.span.latest
-        return d.isoformat() if d else None
-
-    @property
-    def precision(self) -> str:
-        """day, month, season, year, decade or interval."""
-        return self.span.precision
+        return iso_day(self.latest_day, OPEN_LATEST)
 
     def to_record(self, computed: bool = True) -> dict[str, Any]:
         """The event in the chronology format, plus earliest/latest/precision when computed."""
-        out: dict[str, Any] = {}
-        for name in FORMAT_FIELDS:
+        out: dict[str, Any] = {"id": self.id, "date": self.date}
+        if self.date_os is not None:
+            out["date_os"] = self.date_os
+        out["title"] = self.title
+        out["summary"] = self.summary
+        out["tags"] = list(self.tags)
+        for name in ("people", "places", "aliases"):
             value = getattr(self, name)
-            if value is None or (name in ("people", "places", "aliases", "alt_dates") and not value):
-                continue
-            out[name] = list(value) if isinstance(value, tuple) else value
-        out.update(self.extra)
+            if value:
+                out[name] = list(value)
+        out["sources"] = list(self.sources)
+        rest = self.rest
+        for name in ("certainty", "note", "alt_dates"):
+            if name in rest:
+                out[name] = rest[name]
+        out.update((k, v) for k, v in rest.items() if k not in out)
         if computed:
             out["earliest"] = self.earliest
             out["latest"] = self.latest
@@ -74,7 +149,7 @@ class Event:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Chronology:
     """What a chronology file says about itself: title, declared sources and tags."""
 

@@ -1,0 +1,390 @@
+"""Opening the chronologies in use: a persistent index cache on disk, or an index built in memory.
+
+A cache entry is one SQLite file per set of input files, named after their paths and keyed (inside
+the file) by each file's absolute path, size and modification time (ns), and by the format version.
+It is written to a temporary file and renamed into place, so concurrent first runs are safe; a stale
+entry is rebuilt silently, a damaged one is rebuilt with one warning line and never trusted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chrono import __version__
+from chrono.index import SCHEMA_VERSION, Index, Writer, connect, metadata
+
+if TYPE_CHECKING:
+    from chrono.load import Reader, ScanResult
+
+STDIN = "-"
+
+# Files smaller than this are indexed in memory on every run: it takes only milliseconds.
+DEFAULT_MIN_BYTES = 32 * 1024
+# Above this much input the index is written by a second process while this one reads and checks.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+SUFFIX = ".sqlite"
+
+
+def bundled_path() -> Path:
+    """The chronology shipped with chrono (inside the package, or at the top of a source checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "events.json"
+    if packaged.is_file():
+        return packaged
+    return here.parent.parent / "data" / "events.json"
+
+
+def data_paths(options: tuple[str, ...] | list[str]) -> list[str]:
+    """The chronology files to use: -d/--data options, else CHRONO_DATA, else the bundled chronology."""
+    if options:
+        return list(options)
+    paths = [p for p in os.environ.get("CHRONO_DATA", "").split(os.pathsep) if p]
+    return paths or [str(bundled_path())]
+
+
+def cache_dir() -> Path:
+    """CHRONO_CACHE_DIR, else $XDG_CACHE_HOME/chrono, else ~/.cache/chrono."""
+    explicit = os.environ.get("CHRONO_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "chrono"
+
+
+def _min_bytes() -> int:
+    value = os.environ.get("CHRONO_CACHE_MIN_BYTES", "")
+    return int(value) if value.isdigit() else DEFAULT_MIN_BYTES
+
+
+def cache_key(abspaths: list[str], stats: list[os.stat_result]) -> str:
+    """What must match for an entry to be used: format version, and each file's path, size and mtime."""
+    parts = [f"chrono {__version__} schema {SCHEMA_VERSION}"]
+    parts += [f"{p}\t{st.st_size}\t{st.st_mtime_ns}" for p, st in zip(abspaths, stats, strict=True)]
+    return "\n".join(parts)
+
+
+def entry_path(abspaths: list[str]) -> Path:
+    """The cache file for a set of input files: readable name, plus a checksum of the full paths."""
+    import zlib
+
+    joined = "\0".join(abspaths).encode("utf-8", "surrogateescape")
+    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in Path(abspaths[0]).name)[:60]
+    more = f"+{len(abspaths) - 1}" if len(abspaths) > 1 else ""
+    return cache_dir() / f"{stem}{more}-{zlib.crc32(joined):08x}{zlib.adler32(joined):08x}{SUFFIX}"
+
+
+def open_index(paths: list[str], use_cache: bool = True) -> Index:
+    """An index over the files: from the cache when it is fresh, else built (and cached when worth it)."""
+    if use_cache and STDIN not in paths:
+        try:
+            abspaths = [os.path.abspath(p) for p in paths]
+            stats = [os.stat(p) for p in abspaths]
+        except OSError:
+            stats = []
+        if stats and sum(st.st_size for st in stats) >= _min_bytes() and all(
+                _is_regular(st) for st in stats):
+            key = cache_key(abspaths, stats)
+            path = entry_path(abspaths)
+            index = _open_entry(path, key)
+            if index is not None:
+                return index
+            try:
+                return _build_entry(paths, path, key, sum(st.st_size for st in stats))
+            except _CacheWriteError as exc:
+                if exc.loud:
+                    _warn(f"cannot write the index cache ({exc}); indexing in memory")
+    return build_in_memory(paths)
+
+
+def _is_regular(st: os.stat_result) -> bool:
+    import stat
+
+    return stat.S_ISREG(st.st_mode)
+
+
+def _warn(message: str) -> None:
+    import click
+
+    from chrono.render import escape_text
+
+    click.echo(f"chrono: warning: {escape_text(message)}", err=True)
+
+
+def _open_entry(path: Path, key: str) -> Index | None:
+    """The cached index at path if it is whole and its key matches; None (after a warning if damaged)."""
+    import sqlite3
+
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    try:
+        conn = connect(str(path), readonly=True)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        if pages * page_size != size or pages == 0:
+            raise sqlite3.DatabaseError(f"file is {size} bytes, its header says {pages * page_size}")
+        row = conn.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
+    except sqlite3.DatabaseError as exc:
+        _warn(f"the index cache {path} is damaged ({exc}); rebuilding it")
+        return None
+    if row is None or row[0] != key:
+        conn.close()
+        return None
+    return Index(conn)
+
+
+class _CacheWriteError(Exception):
+    def __init__(self, message: str, loud: bool = True) -> None:
+        super().__init__(message)
+        self.loud = loud
+
+
+def _build_entry(paths: list[str], path: Path, key: str, total: int) -> Index:
+    import secrets
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _CacheWriteError(str(exc), loud=False) from None
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        progress = _Progress(total)
+        if total >= PARALLEL_MIN_BYTES and _can_fork():
+            _build_in_child(paths, tmp, key, progress)
+        else:
+            _build_here(paths, tmp, key, progress)
+        progress.done()
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove(tmp)
+        raise _CacheWriteError(exc.strerror or str(exc), loud=not _is_permission_error(exc)) from None
+    except BaseException:
+        _remove(tmp)
+        raise
+    return Index(connect(str(path), readonly=True))
+
+
+def _is_permission_error(exc: OSError) -> bool:
+    import errno
+
+    return exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and sys.platform != "darwin"
+
+
+def _build_here(paths: list[str], dest: Path, key: str, progress: _Progress) -> None:
+    import sqlite3
+
+    from chrono.load import raise_problems, scan
+
+    try:
+        conn = connect(str(dest))
+        writer = Writer(conn)
+        result = scan(paths, writer.add, progress=progress.update)
+        raise_problems(result)
+        writer.finish(_meta(result, key), result.counts)
+        conn.close()
+    except sqlite3.OperationalError as exc:
+        raise OSError(str(exc)) from None
+
+
+def _meta(result: ScanResult, key: str) -> dict[str, str]:
+    meta = metadata(result.chronology, [r.name for r in result.readers], key)
+    meta["count"] = str(result.count)
+    return meta
+
+
+def _writer_process(receiver: Any, dest: str) -> None:
+    """The second process: receives batches of rows (marshalled) and writes them to the index file."""
+    import marshal
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    code = 0
+    try:
+        conn = connect(dest)
+        writer = Writer(conn)
+        while True:
+            message = marshal.loads(receiver.recv_bytes())
+            if message is None:
+                break
+            kind, payload = message
+            if kind == "rows":
+                writer.add(payload)
+            else:
+                writer.finish(*payload)
+                conn.close()
+                break
+    except BaseException:  # noqa: BLE001 - the parent reports the failure from the exit code
+        code = 1
+    os._exit(code)
+
+
+def _build_in_child(paths: list[str], dest: Path, key: str, progress: _Progress) -> None:
+    import marshal
+    import multiprocessing
+
+    from chrono.load import raise_problems, scan
+
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_writer_process, args=(receiver, str(dest)), daemon=True)
+    child.start()
+    receiver.close()
+
+    def send(message: Any) -> None:
+        try:
+            sender.send_bytes(marshal.dumps(message))
+        except (BrokenPipeError, ConnectionResetError):
+            raise OSError("the index writer stopped") from None
+
+    finished = False
+    try:
+        result = scan(paths, lambda rows: send(("rows", rows)), progress=progress.update)
+        raise_problems(result)
+        send(("finish", (_meta(result, key), result.counts)))
+        finished = True
+    finally:
+        if not finished:
+            try:
+                sender.send_bytes(marshal.dumps(None))
+            except OSError:
+                pass
+        sender.close()
+        child.join()
+    if child.exitcode != 0:
+        raise OSError("could not write the index (disk full?)")
+
+
+class _Progress:
+    """A progress bar on stderr for long index builds: only on a terminal, only after a second."""
+
+    def __init__(self, total: int) -> None:
+        import time
+
+        self.total = total
+        self.start = time.monotonic()
+        self.bar: Any = None
+        self.done_bytes = 0
+        self.reader: Reader | None = None
+        self.enabled = sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+
+    def update(self, reader: Reader) -> None:
+        """Advance to the reader's position."""
+        if not self.enabled:
+            return
+        import time
+
+        if reader is not self.reader:
+            if self.reader is not None:
+                self.done_bytes += len(self.reader.text)
+            self.reader = reader
+        position = self.done_bytes + reader.position
+        if self.bar is None:
+            if time.monotonic() - self.start < 1.0:
+                return
+            import click
+
+            self.bar = click.progressbar(length=max(self.total, 1), label="chrono: indexing", file=sys.stderr,
+                                         show_eta=True, show_percent=True)
+            self.bar.__enter__()
+        self.bar.update(position - self.bar.pos)
+
+    def done(self) -> None:
+        """Close the bar."""
+        if self.bar is not None:
+            self.bar.update(self.bar.length - self.bar.pos)
+            self.bar.__exit__(None, None, None)
+
+
+def build_in_memory(paths: list[str]) -> Index:
+    """Build the index in memory (stdin, --no-cache, small files)."""
+    from chrono.load import raise_problems, scan
+
+    conn = connect()
+    writer = Writer(conn)
+    result = scan(paths, writer.add)
+    raise_problems(result)
+    writer.finish(_meta(result, ""), result.counts)
+    return Index(conn)
+
+
+def validate_files(paths: list[str]) -> tuple[list[str], list[tuple[str, int]]]:
+    """Every problem in the files (FILE:LINE:COL: message) and the event count of each file."""
+    from chrono.load import scan
+
+    result = scan(paths, None, max_problems=10**9)
+    return result.problems, [(r.name, r.count) for r in result.readers]
+
+
+# `chrono cache info` and `chrono cache clear` ------------------------------------------------
+
+
+def entries() -> list[dict[str, Any]]:
+    """What the cache holds: one row per entry, with its sources, size, event count and state."""
+    import json
+    import sqlite3
+
+    directory = cache_dir()
+    out = []
+    for path in sorted(directory.glob(f"*{SUFFIX}")) if directory.is_dir() else []:
+        size = path.stat().st_size
+        row: dict[str, Any] = {"file": path.name, "bytes": size, "events": None, "state": "damaged", "sources": ""}
+        try:
+            conn = connect(str(path), readonly=True)
+            meta = dict(conn.execute("SELECT key, value FROM meta"))
+            conn.close()
+            files = json.loads(meta.get("files", "[]"))
+            row["events"] = int(meta["count"]) if meta.get("count", "").isdigit() else None
+            row["sources"] = "; ".join(files)
+            row["state"] = _state(meta.get("key", ""))
+        except (sqlite3.DatabaseError, ValueError):
+            pass
+        out.append(row)
+    return out
+
+
+def _state(key: str) -> str:
+    lines = key.split("\n")
+    if not lines or lines[0] != f"chrono {__version__} schema {SCHEMA_VERSION}":
+        return "old version"
+    for line in lines[1:]:
+        path, size, mtime = line.split("\t")
+        try:
+            st = os.stat(path)
+        except OSError:
+            return "source missing"
+        if str(st.st_size) != size or str(st.st_mtime_ns) != mtime:
+            return "stale"
+    return "fresh"
+
+
+def clear() -> tuple[int, int]:
+    """Remove every cache entry (and leftover temporary files); return (files, bytes) removed."""
+    directory = cache_dir()
+    count = total = 0
+    if not directory.is_dir():
+        return 0, 0
+    for path in list(directory.glob(f"*{SUFFIX}")) + list(directory.glob(f"*{SUFFIX}.*.tmp")):
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except OSError:
+            continue
+        count += 1
+        total += size
+    return count, total
