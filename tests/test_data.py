@@ -155,6 +155,6 @@ def test_the_search_finds_the_assassination_first(run) -> None:
 def test_bundled_file_ships_in_the_package() -> None:
     from chrono.cache import bundled_path
 
-    path = bundled_path()
+    path = Path(bundled_path())
     assert path.is_file()
     assert Path(path).read_bytes() == BUNDLED.read_bytes(), "the installed chronology is the one in data/"

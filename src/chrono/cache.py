@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chrono import __version__
@@ -28,13 +27,13 @@ PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 SUFFIX = ".sqlite"
 
 
-def bundled_path() -> Path:
+def bundled_path() -> str:
     """The chronology shipped with chrono (inside the package, or at the top of a source checkout)."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "data" / "events.json"
-    if packaged.is_file():
+    here = os.path.dirname(os.path.realpath(__file__))
+    packaged = os.path.join(here, "data", "events.json")
+    if os.path.isfile(packaged):
         return packaged
-    return here.parent.parent / "data" / "events.json"
+    return os.path.join(os.path.dirname(os.path.dirname(here)), "data", "events.json")
 
 
 def data_paths(options: tuple[str, ...] | list[str]) -> list[str]:
@@ -42,17 +41,17 @@ def data_paths(options: tuple[str, ...] | list[str]) -> list[str]:
     if options:
         return list(options)
     paths = [p for p in os.environ.get("CHRONO_DATA", "").split(os.pathsep) if p]
-    return paths or [str(bundled_path())]
+    return paths or [bundled_path()]
 
 
-def cache_dir() -> Path:
+def cache_dir() -> str:
     """CHRONO_CACHE_DIR, else $XDG_CACHE_HOME/chrono, else ~/.cache/chrono."""
     explicit = os.environ.get("CHRONO_CACHE_DIR")
     if explicit:
-        return Path(explicit)
+        return explicit
     xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "chrono"
+    base = xdg if xdg and os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "chrono")
 
 
 def _min_bytes() -> int:
@@ -67,14 +66,14 @@ def cache_key(abspaths: list[str], stats: list[os.stat_result]) -> str:
     return "\n".join(parts)
 
 
-def entry_path(abspaths: list[str]) -> Path:
+def entry_path(abspaths: list[str]) -> str:
     """The cache file for a set of input files: readable name, plus a checksum of the full paths."""
     import zlib
 
     joined = "\0".join(abspaths).encode("utf-8", "surrogateescape")
-    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in Path(abspaths[0]).name)[:60]
+    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in os.path.basename(abspaths[0]))[:60]
     more = f"+{len(abspaths) - 1}" if len(abspaths) > 1 else ""
-    return cache_dir() / f"{stem}{more}-{zlib.crc32(joined):08x}{zlib.adler32(joined):08x}{SUFFIX}"
+    return os.path.join(cache_dir(), f"{stem}{more}-{zlib.crc32(joined):08x}{zlib.adler32(joined):08x}{SUFFIX}")
 
 
 def open_index(paths: list[str], use_cache: bool = True) -> Index:
@@ -114,16 +113,16 @@ def _warn(message: str) -> None:
     click.echo(f"chrono: warning: {escape_text(message)}", err=True)
 
 
-def _open_entry(path: Path, key: str) -> Index | None:
+def _open_entry(path: str, key: str) -> Index | None:
     """The cached index at path if it is whole and its key matches; None (after a warning if damaged)."""
     import sqlite3
 
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
     except OSError:
         return None
     try:
-        conn = connect(str(path), readonly=True)
+        conn = connect(path, readonly=True)
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
         page_size = conn.execute("PRAGMA page_size").fetchone()[0]
         if pages * page_size != size or pages == 0:
@@ -144,14 +143,14 @@ class _CacheWriteError(Exception):
         self.loud = loud
 
 
-def _build_entry(paths: list[str], path: Path, key: str, total: int) -> Index:
+def _build_entry(paths: list[str], path: str, key: str, total: int) -> Index:
     import secrets
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
     except OSError as exc:
         raise _CacheWriteError(str(exc), loud=False) from None
-    tmp = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    tmp = f"{path}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
     try:
         progress = _Progress(total)
         if total >= PARALLEL_MIN_BYTES and _can_fork():
@@ -166,7 +165,7 @@ def _build_entry(paths: list[str], path: Path, key: str, total: int) -> Index:
     except BaseException:
         _remove(tmp)
         raise
-    return Index(connect(str(path), readonly=True))
+    return Index(connect(path, readonly=True))
 
 
 def _is_permission_error(exc: OSError) -> bool:
@@ -175,9 +174,9 @@ def _is_permission_error(exc: OSError) -> bool:
     return exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
-def _remove(path: Path) -> None:
+def _remove(path: str) -> None:
     try:
-        path.unlink()
+        os.unlink(path)
     except OSError:
         pass
 
@@ -186,13 +185,13 @@ def _can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin"
 
 
-def _build_here(paths: list[str], dest: Path, key: str, progress: _Progress) -> None:
+def _build_here(paths: list[str], dest: str, key: str, progress: _Progress) -> None:
     import sqlite3
 
     from chrono.load import raise_problems, scan
 
     try:
-        conn = connect(str(dest))
+        conn = connect(dest)
         writer = Writer(conn)
         result = scan(paths, writer.add, progress=progress.update)
         raise_problems(result)
@@ -234,7 +233,7 @@ def _writer_process(receiver: Any, dest: str) -> None:
     os._exit(code)
 
 
-def _build_in_child(paths: list[str], dest: Path, key: str, progress: _Progress) -> None:
+def _build_in_child(paths: list[str], dest: str, key: str, progress: _Progress) -> None:
     import marshal
     import multiprocessing
 
@@ -242,7 +241,7 @@ def _build_in_child(paths: list[str], dest: Path, key: str, progress: _Progress)
 
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_writer_process, args=(receiver, str(dest)), daemon=True)
+    child = ctx.Process(target=_writer_process, args=(receiver, dest), daemon=True)
     child.start()
     receiver.close()
 
@@ -336,16 +335,16 @@ def validate_files(paths: list[str]) -> tuple[list[str], list[tuple[str, int]]]:
 
 def entries() -> list[dict[str, Any]]:
     """What the cache holds: one row per entry, with its sources, size, event count and state."""
+    import glob
     import json
     import sqlite3
 
-    directory = cache_dir()
     out = []
-    for path in sorted(directory.glob(f"*{SUFFIX}")) if directory.is_dir() else []:
-        size = path.stat().st_size
-        row: dict[str, Any] = {"file": path.name, "bytes": size, "events": None, "state": "damaged", "sources": ""}
+    for path in sorted(glob.glob(os.path.join(glob.escape(cache_dir()), f"*{SUFFIX}"))):
+        row: dict[str, Any] = {"file": os.path.basename(path), "bytes": os.stat(path).st_size, "events": None,
+                               "state": "damaged", "sources": ""}
         try:
-            conn = connect(str(path), readonly=True)
+            conn = connect(path, readonly=True)
             meta = dict(conn.execute("SELECT key, value FROM meta"))
             conn.close()
             files = json.loads(meta.get("files", "[]"))
@@ -375,14 +374,15 @@ def _state(key: str) -> str:
 
 def clear() -> tuple[int, int]:
     """Remove every cache entry (and leftover temporary files); return (files, bytes) removed."""
-    directory = cache_dir()
+    import glob
+
+    directory = glob.escape(cache_dir())
     count = total = 0
-    if not directory.is_dir():
-        return 0, 0
-    for path in list(directory.glob(f"*{SUFFIX}")) + list(directory.glob(f"*{SUFFIX}.*.tmp")):
+    paths = glob.glob(os.path.join(directory, f"*{SUFFIX}")) + glob.glob(os.path.join(directory, f"*{SUFFIX}.*.tmp"))
+    for path in paths:
         try:
-            size = path.stat().st_size
-            path.unlink()
+            size = os.stat(path).st_size
+            os.unlink(path)
         except OSError:
             continue
         count += 1

@@ -485,9 +485,7 @@ def show_cmd(ctx: click.Context, ids: tuple[str, ...], output: Output) -> None:
 
 
 def _replace(output: Output, **changes: Any) -> Output:
-    import dataclasses
-
-    return dataclasses.replace(output, **changes)
+    return output._replace(**changes)
 
 
 @cli.command("on")
@@ -508,8 +506,6 @@ def on_cmd(ctx: click.Context, day: str | None, filters: Filters, output: Output
       chrono on 'Oct 25' --calendar julian
       chrono on 1-21 --tag biography
     """
-    import dataclasses
-
     from chrono.dates import DateError, parse_month_day
     from chrono.render import render_events
 
@@ -523,7 +519,7 @@ def on_cmd(ctx: click.Context, day: str | None, filters: Filters, output: Output
             month_day = parse_month_day(day)
         except DateError as exc:
             raise click.BadParameter(str(exc), param_hint="'DAY'") from None
-    filters = dataclasses.replace(filters, month_day=month_day, julian=output.calendar == "julian")
+    filters = filters._replace(month_day=month_day, julian=output.calendar == "julian")
     index = _session(ctx).index
     _done(ctx, render_events(index.events(filters), output), output)
 

@@ -295,9 +295,7 @@ class Index:
 
     def facet_counts(self, kind: str, filters: Filters) -> list[tuple[str, int]]:
         """(value, number of matching events) for tags, people or places, most frequent first."""
-        import dataclasses
-
-        clauses, params = self._where(dataclasses.replace(filters, limit=None, sort=None))
+        clauses, params = self._where(filters._replace(limit=None, sort=None))
         if clauses:
             where = " AND ".join(clauses)
             sql = (f"SELECT j.value, COUNT(*) AS c FROM events e, json_each(e.{FACET_COLUMNS[kind]}) j "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 # The fields of the chronology format, in the order records are written.
@@ -149,16 +148,15 @@ class Event(NamedTuple):
         return out
 
 
-@dataclass(frozen=True)
-class Chronology:
-    """What a chronology file says about itself: title, declared sources and tags."""
+class Chronology(NamedTuple):
+    """What a chronology file says about itself: title, declared sources and tags (never mutated)."""
 
     title: str = ""
     description: str = ""
     version: str = ""
     license: str = ""
-    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
-    tags: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, dict[str, Any]] = {}  # noqa: RUF012 - a shared empty default, read only
+    tags: dict[str, str] = {}  # noqa: RUF012
 
     def merged(self, other: Chronology) -> Chronology:
         """This chronology's metadata with another's declarations added."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from chrono.errors import UsageError
 
@@ -12,8 +12,7 @@ SORT_KEYS = ("date", "title", "id", "relevance")
 SCOPES = {"tag": "tags", "person": "people aliases", "place": "places aliases"}
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     """The shared filters: tags, date range, people, places, order and limit."""
 
     tags: tuple[str, ...] = ()
@@ -38,8 +37,7 @@ class Filters:
         )
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """One term of a search: a word, prefix or phrase, maybe scoped to a field, maybe excluded."""
 
     text: str
@@ -58,14 +56,13 @@ class Term:
         return quoted
 
 
-@dataclass(frozen=True)
-class Search:
+class Search(NamedTuple):
     """A parsed search query: terms that must match and terms that must not."""
 
     text: str
     include: tuple[Term, ...] = ()
     exclude: tuple[Term, ...] = ()
-    words: tuple[str, ...] = field(default=())
+    words: tuple[str, ...] = ()
 
     def match(self) -> str | None:
         """The FTS5 expression all included terms must match, or None."""

@@ -6,11 +6,10 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
-from chrono.dates import human
-from chrono.model import Event
+if TYPE_CHECKING:
+    from chrono.model import Event
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "ids")
 FIELDS = (
@@ -27,6 +26,13 @@ CHUNK = 512
 _UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 _TSV_RE = re.compile("[\\\\\x00-\x1f\x7f-\x9f]")
 _TSV_NAMED = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def human(edtf: str, date_os: str | None = None, calendar: str = "both") -> str:
+    """The human form of a date (chrono.dates.human, imported only when a person reads dates)."""
+    from chrono.dates import human as human_date
+
+    return human_date(edtf, date_os, calendar)
 
 
 def _visible(m: re.Match[str]) -> str:
@@ -50,8 +56,7 @@ def tsv_field(text: str) -> str:
     return _TSV_RE.sub(_tsv_escape, text)
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     """How to print: format, table style, fields, header, count only, calendar, colour, width."""
 
     format: str = "tsv"
