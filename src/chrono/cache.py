@@ -68,12 +68,17 @@ def cache_key(abspaths: list[str], stats: list[os.stat_result]) -> str:
 
 def entry_path(abspaths: list[str]) -> str:
     """The cache file for a set of input files: readable name, plus a checksum of the full paths."""
-    import zlib
-
-    joined = "\0".join(abspaths).encode("utf-8", "surrogateescape")
     stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in os.path.basename(abspaths[0]))[:60]
     more = f"+{len(abspaths) - 1}" if len(abspaths) > 1 else ""
-    return os.path.join(cache_dir(), f"{stem}{more}-{zlib.crc32(joined):08x}{zlib.adler32(joined):08x}{SUFFIX}")
+    return os.path.join(cache_dir(), f"{stem}{more}-{fnv1a64(chr(0).join(abspaths)):016x}{SUFFIX}")
+
+
+def fnv1a64(text: str) -> int:
+    """A stable 64-bit hash (FNV-1a) of a text, for naming cache files; str hashes change between runs."""
+    h = 0xCBF29CE484222325
+    for byte in text.encode("utf-8", "surrogateescape"):
+        h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return h
 
 
 def open_index(paths: list[str], use_cache: bool = True) -> Index:

@@ -281,20 +281,113 @@ def _done(ctx: click.Context, n: int, output: Output, what: str = "events") -> N
 # Commands ----------------------------------------------------------------------------------
 
 
+HELP_TEXT = "Show this message and exit."
+
+
+def _help_option(command: click.Command, ctx: click.Context) -> click.Option | None:
+    """The --help option, built without click's gettext lookup (which costs an import on every run)."""
+    names = command.get_help_option_names(ctx)
+    if not names or not command.add_help_option:
+        return None
+
+    def show(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value and not ctx.resilient_parsing:
+            click.echo(ctx.get_help(), color=ctx.color)
+            ctx.exit()
+
+    return click.Option(names, is_flag=True, is_eager=True, expose_value=False, callback=show, help=HELP_TEXT)
+
+
+def _long_forms(command: click.Command, ctx: click.Context) -> dict[str, str]:
+    out = {}
+    for param in command.get_params(ctx):
+        long = next((o for o in param.opts if o.startswith("--")), None)
+        if long:
+            out.update((o, long) for o in param.opts if len(o) == 2 and o[0] == "-" and o[1] != "-")
+    return out
+
+
+class ChronoCommand(click.Command):
+    """A command whose short options are read as their long forms (click tries them as long options first)."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """--help without a translation lookup."""
+        return _help_option(self, ctx)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Spell -f as --format and so on before click's parser sees them."""
+        longs = _long_forms(self, ctx)
+        out = []
+        for i, arg in enumerate(args):
+            if arg == "--":
+                out.extend(args[i:])
+                break
+            out.append(longs.get(arg, arg))
+        return super().parse_args(ctx, out)
+
+
 class ChronoGroup(click.Group):
-    """The chrono command group: commands listed in a useful order, not alphabetically."""
+    """A group whose commands are built only when used, listed in the order of the README tour."""
+
+    order = ("list", "filter", "search", "show", "on", "tags", "timeline", "export", "validate", "cache")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.factories: dict[str, Callable[[], click.Command]] = {}
+
+    def lazy(self, name: str, *decorators: Callable[..., Any], cls: type[click.Command] = ChronoCommand,
+             children: Callable[[ChronoGroup], None] | None = None,
+             ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Register a command whose options are created the first time it is looked up."""
+
+        def register(func: Callable[..., Any]) -> Callable[..., Any]:
+            def build() -> click.Command:
+                f = func
+                for decorator in reversed(decorators):
+                    f = decorator(f)
+                if children is not None:
+                    group = click.group(name, cls=ChronoGroup, context_settings=CONTEXT_SETTINGS)(f)
+                    children(group)
+                    return group
+                return click.command(name, cls=cls, context_settings=CONTEXT_SETTINGS)(f)
+
+            self.factories[name] = build
+            return func
+
+        return register
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """The command, built on first use."""
+        if name not in self.commands and name in self.factories:
+            self.add_command(self.factories.pop(name)(), name)
+        return super().get_command(ctx, name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Commands in the order of the README tour."""
-        order = ["list", "filter", "search", "show", "on", "tags", "timeline", "export", "validate", "cache"]
-        return [c for c in order if c in self.commands] + sorted(c for c in self.commands if c not in order)
+        names = set(self.commands) | set(self.factories)
+        return [c for c in self.order if c in names] + sorted(c for c in names if c not in self.order)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """--help without a translation lookup."""
+        return _help_option(self, ctx)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Spell -d as --data (up to the command name) before click's parser sees it."""
+        longs = _long_forms(self, ctx)
+        out = list(args)
+        i = 0
+        while i < len(out) and out[i].startswith("-") and out[i] != "--":
+            out[i] = longs.get(out[i], out[i])
+            i += 2 if out[i] == "--data" else 1
+        return super().parse_args(ctx, out)
 
 
 @click.group(cls=ChronoGroup, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
 @click.option("-d", "--data", multiple=True, metavar="PATH",
               help="Chronology file (.json, .jsonl, .csv; - for stdin). Repeat to merge. [env: CHRONO_DATA]")
 @click.option("--no-cache", is_flag=True, help="Build the index afresh in memory; do not read or write the cache.")
-@click.version_option(__version__, "-V", "--version", prog_name="chrono", message="%(prog)s %(version)s")
+@click.option("-V", "--version", is_flag=True, is_eager=True, expose_value=False, help="Show the version and exit.",
+              callback=lambda ctx, param, value: _show_version(ctx) if value and not ctx.resilient_parsing else None)
 @click.pass_context
 def cli(ctx: click.Context, data: tuple[str, ...], no_cache: bool) -> None:
     """Query a chronology: list, search, filter by tag or date, look up events.
@@ -312,6 +405,11 @@ def cli(ctx: click.Context, data: tuple[str, ...], no_cache: bool) -> None:
     ctx.obj = Session(data, no_cache)
     if ctx.invoked_subcommand is None:
         _overview(ctx.obj)
+
+
+def _show_version(ctx: click.Context) -> None:
+    click.echo(f"chrono {__version__}")
+    ctx.exit()
 
 
 def _overview(session: Session) -> None:
@@ -336,10 +434,7 @@ def _overview(session: Session) -> None:
     click.echo("\nchrono --help lists every command; chrono COMMAND --help shows its options.")
 
 
-@cli.command("list")
-@filter_options
-@output_options
-@click.pass_context
+@cli.lazy("list", filter_options, output_options, click.pass_context)
 def list_cmd(ctx: click.Context, filters: Filters, output: Output) -> None:
     """List events in date order, optionally filtered.
 
@@ -356,10 +451,7 @@ def list_cmd(ctx: click.Context, filters: Filters, output: Output) -> None:
     _done(ctx, render_events(index.events(filters), output), output)
 
 
-@cli.command("filter")
-@filter_options
-@output_options
-@click.pass_context
+@cli.lazy("filter", filter_options, output_options, click.pass_context)
 def filter_cmd(ctx: click.Context, filters: Filters, output: Output) -> None:
     """Filter events by tag, date range, person or place (at least one filter).
 
@@ -383,7 +475,7 @@ def filter_cmd(ctx: click.Context, filters: Filters, output: Output) -> None:
     _done(ctx, render_events(index.events(filters), output), output)
 
 
-class SearchCommand(click.Command):
+class SearchCommand(ChronoCommand):
     """A command whose arguments may hold query exclusions such as -trotsky, which are not options."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -407,11 +499,8 @@ def _is_exclusion(arg: str) -> bool:
     return not (arg[1] == "n" and arg[2:].isdigit())
 
 
-@cli.command("search", cls=SearchCommand)
-@click.argument("query", nargs=-1, required=True)
-@filter_options
-@output_options
-@click.pass_context
+@cli.lazy("search", click.argument("query", nargs=-1, required=True), filter_options, output_options,
+          click.pass_context, cls=SearchCommand)
 def search_cmd(ctx: click.Context, query: tuple[str, ...], filters: Filters, output: Output) -> None:
     """Full-text search over titles, summaries, tags, people, places and aliases.
 
@@ -453,10 +542,8 @@ def _no_match_hint(index: Index, search: Any, filters: Filters) -> None:
     click.echo(f"chrono: {message}", err=True)
 
 
-@cli.command("show")
-@click.argument("ids", nargs=-1, required=True, shell_complete=_complete_ids)
-@output_options
-@click.pass_context
+@cli.lazy("show", click.argument("ids", nargs=-1, required=True, shell_complete=_complete_ids), output_options,
+          click.pass_context)
 def show_cmd(ctx: click.Context, ids: tuple[str, ...], output: Output) -> None:
     """Show whole events: every field, both calendars, sources with citations.
 
@@ -488,11 +575,8 @@ def _replace(output: Output, **changes: Any) -> Output:
     return output._replace(**changes)
 
 
-@cli.command("on")
-@click.argument("day", required=False, metavar="[DAY]")
-@filter_options
-@output_options
-@click.pass_context
+@cli.lazy("on", click.argument("day", required=False, metavar="[DAY]"), filter_options, output_options,
+          click.pass_context)
 def on_cmd(ctx: click.Context, day: str | None, filters: Filters, output: Output) -> None:
     """On this day: events known to the day that fell on DAY in any year.
 
@@ -524,12 +608,9 @@ def on_cmd(ctx: click.Context, day: str | None, filters: Filters, output: Output
     _done(ctx, render_events(index.events(filters), output), output)
 
 
-@cli.command("tags")
-@click.option("--people", "facet", flag_value="person", help="Count people instead of tags.")
-@click.option("--places", "facet", flag_value="place", help="Count places instead of tags.")
-@filter_options
-@output_options
-@click.pass_context
+@cli.lazy("tags", click.option("--people", "facet", flag_value="person", help="Count people instead of tags."),
+          click.option("--places", "facet", flag_value="place", help="Count places instead of tags."),
+          filter_options, output_options, click.pass_context)
 def tags_cmd(ctx: click.Context, facet: str | None, filters: Filters, output: Output) -> None:
     """Tags (or people, or places) with the number of events, over the filtered events.
 
@@ -552,9 +633,7 @@ def tags_cmd(ctx: click.Context, facet: str | None, filters: Filters, output: Ou
     _done(ctx, n, output, "tags" if kind == "tag" else ("people" if kind == "person" else "places"))
 
 
-@cli.command("validate")
-@click.argument("files", nargs=-1, metavar="[FILE]...")
-@click.pass_context
+@cli.lazy("validate", click.argument("files", nargs=-1, metavar="[FILE]..."), click.pass_context)
 def validate_cmd(ctx: click.Context, files: tuple[str, ...]) -> None:
     """Check chronology files; print every problem as FILE:LINE:COL: message.
 
@@ -583,7 +662,7 @@ def validate_cmd(ctx: click.Context, files: tuple[str, ...]) -> None:
         ctx.exit(EXIT_USAGE)
 
 
-@cli.group("cache", context_settings=CONTEXT_SETTINGS)
+@cli.lazy("cache", children=lambda group: _cache_commands(group))
 def cache_group() -> None:
     """Manage the index cache that makes repeated queries on large files fast.
 
@@ -598,10 +677,7 @@ def cache_group() -> None:
     """
 
 
-@cache_group.command("info")
-@output_options
-@click.pass_context
-def cache_info_cmd(ctx: click.Context, output: Output) -> None:
+def _cache_info(output: Output) -> None:
     """List the cache entries: sources, events, size and whether each is fresh.
 
     \b
@@ -618,8 +694,7 @@ def cache_info_cmd(ctx: click.Context, output: Output) -> None:
     render_rows(("file", "events", "bytes", "state", "sources"), rows, _replace(output, fields=None))
 
 
-@cache_group.command("clear")
-def cache_clear_cmd() -> None:
+def _cache_clear() -> None:
     """Delete every cache entry (they are rebuilt when needed).
 
     \b
@@ -632,16 +707,23 @@ def cache_clear_cmd() -> None:
     click.echo(f"removed {count} cache file{'s' if count != 1 else ''} ({size / 1e6:.1f} MB) from {cache_dir()}")
 
 
+def _cache_commands(group: ChronoGroup) -> None:
+    group.lazy("info", output_options)(_cache_info)
+    group.lazy("clear")(_cache_clear)
+
+
 # Entry point -------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run chrono: errors as one clear line with the documented exit code, never a traceback."""
-    import signal
-
-    if hasattr(signal, "SIGPIPE"):
+    try:
+        import _signal as signals  # the C module: `signal` would also build enums we do not need
+    except ImportError:  # pragma: no cover - every CPython has it
+        import signal as signals  # type: ignore[no-redef]
+    if hasattr(signals, "SIGPIPE"):
         # Like other Unix filters, end quietly when the reader of a pipe goes away (chrono list | head -1).
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        signals.signal(signals.SIGPIPE, signals.SIG_DFL)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
