@@ -34,7 +34,7 @@ def run_chrono(args: list[str], stdin: str | None = None) -> str:
 
     from chrono.cli import cli
 
-    env = {"COLUMNS": WIDTH, "NO_COLOR": "1", "CHRONO_DATA": ""}
+    env = {"COLUMNS": WIDTH, "NO_COLOR": "1", "CHRONO_DATA": "", "SOURCE_DATE_EPOCH": "0"}
     result = CliRunner().invoke(cli, args, input=stdin, env=env, prog_name="chrono", terminal_width=100)
     return result.stdout + result.stderr
 

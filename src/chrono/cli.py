@@ -126,7 +126,8 @@ def _complete_facet(ctx: click.Context, kind: str, incomplete: str) -> list[Any]
     except Exception:  # noqa: BLE001 - completion must never fail loudly
         return []
     low = incomplete.casefold()
-    return [v for v in values if v.casefold().startswith(low)]
+    return [v for v in values if v.casefold().startswith(low) or any(
+        w.startswith(low) for w in v.casefold().replace("-", " ").split())]
 
 
 def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
@@ -153,7 +154,7 @@ def _session(ctx: click.Context) -> Session:
     return root.obj
 
 
-def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
+def filter_options(func: Callable[..., Any], date_to: bool = True) -> Callable[..., Any]:
     """Add the shared filters and pass them to the command as one `filters` argument."""
     options = [
         click.option("-t", "--tag", "tags", multiple=True, metavar="TAG", shell_complete=_complete_tags,
@@ -162,7 +163,8 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Leave out events with this tag (repeatable)."),
         click.option("--from", "date_from", type=DateParam(),
                      help="Events that overlap this date or later (1934, 1934-12, 'Dec 1934', 1930s)."),
-        click.option("--to", "date_to", type=DateParam(), help="Events that overlap this date or earlier."),
+        click.option("--to", "date_to", type=DateParam(), help="Events that overlap this date or earlier.")
+        if date_to else None,
         click.option("--year", type=DateParam(), metavar="YEAR",
                      help="Events that overlap this year (or decade: 1930s)."),
         click.option("--within", is_flag=True,
@@ -187,14 +189,15 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
         return func(*args, **kwargs)
 
     for option in reversed(options):
-        wrapper = option(wrapper)
+        if option is not None:
+            wrapper = option(wrapper)
     return wrapper
 
 
 def _filters_from(kw: dict[str, Any]) -> Filters:
     from chrono.query import Filters
 
-    date_from, date_to, year = kw.pop("date_from"), kw.pop("date_to"), kw.pop("year")
+    date_from, date_to, year = kw.pop("date_from"), kw.pop("date_to", None), kw.pop("year")
     around, window = kw.pop("around"), kw.pop("window")
     start = end = None
     if date_from or date_to or year or around:
@@ -271,6 +274,17 @@ def _output_from(kw: dict[str, Any]) -> Output:
     )
 
 
+def _fields_read(output: Output) -> tuple[str, ...] | None:
+    """The fields an output shows, so that only their columns are read (None: whole records)."""
+    from chrono.render import DEFAULT_FIELDS
+
+    if output.count or output.format == "ids":
+        return ("id",)
+    if output.fields:
+        return output.fields
+    return None if output.format in ("json", "jsonl") else DEFAULT_FIELDS
+
+
 def _done(ctx: click.Context, n: int, output: Output, what: str = "events") -> None:
     if n == 0:
         if output.format == "table" and not output.count:
@@ -282,6 +296,16 @@ def _done(ctx: click.Context, n: int, output: Output, what: str = "events") -> N
 
 
 HELP_TEXT = "Show this message and exit."
+EXAMPLES_MARK = "\b\nExamples:"
+
+
+def split_examples(doc: str) -> tuple[str, str | None]:
+    """A command's docstring as (help text, examples), so that --help ends with the examples."""
+    import inspect
+
+    text = inspect.cleandoc(doc)
+    head, mark, tail = text.partition(EXAMPLES_MARK)
+    return head.rstrip(), (mark + tail if mark else None)
 
 
 def _help_option(command: click.Command, ctx: click.Context) -> click.Option | None:
@@ -345,11 +369,13 @@ class ChronoGroup(click.Group):
                 f = func
                 for decorator in reversed(decorators):
                     f = decorator(f)
+                text, examples = split_examples(func.__doc__ or "")
+                settings = {"help": text, "epilog": examples, "context_settings": CONTEXT_SETTINGS}
                 if children is not None:
-                    group = click.group(name, cls=ChronoGroup, context_settings=CONTEXT_SETTINGS)(f)
+                    group = click.group(name, cls=ChronoGroup, **settings)(f)
                     children(group)
                     return group
-                return click.command(name, cls=cls, context_settings=CONTEXT_SETTINGS)(f)
+                return click.command(name, cls=cls, **settings)(f)
 
             self.factories[name] = build
             return func
@@ -382,15 +408,7 @@ class ChronoGroup(click.Group):
         return super().parse_args(ctx, out)
 
 
-@click.group(cls=ChronoGroup, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
-@click.option("-d", "--data", multiple=True, metavar="PATH",
-              help="Chronology file (.json, .jsonl, .csv; - for stdin). Repeat to merge. [env: CHRONO_DATA]")
-@click.option("--no-cache", is_flag=True, help="Build the index afresh in memory; do not read or write the cache.")
-@click.option("-V", "--version", is_flag=True, is_eager=True, expose_value=False, help="Show the version and exit.",
-              callback=lambda ctx, param, value: _show_version(ctx) if value and not ctx.resilient_parsing else None)
-@click.pass_context
-def cli(ctx: click.Context, data: tuple[str, ...], no_cache: bool) -> None:
-    """Query a chronology: list, search, filter by tag or date, look up events.
+_CLI_HELP, _CLI_EXAMPLES = split_examples("""Query a chronology: list, search, filter by tag or date, look up events.
 
     With no command, prints an overview of the chronology in use: the bundled
     chronology of Stalin's rise and rule, or the files given with -d.
@@ -401,7 +419,19 @@ def cli(ctx: click.Context, data: tuple[str, ...], no_cache: bool) -> None:
       chrono list --tag purges --from 1936 --to 1938
       chrono -d mine.csv search famine -f json
       chrono list -f jsonl | jq .title
-    """
+    """)
+
+
+@click.group(cls=ChronoGroup, invoke_without_command=True, context_settings=CONTEXT_SETTINGS, help=_CLI_HELP,
+             epilog=_CLI_EXAMPLES)
+@click.option("-d", "--data", multiple=True, metavar="PATH",
+              help="Chronology file (.json, .jsonl, .csv; - for stdin). Repeat to merge. [env: CHRONO_DATA]")
+@click.option("--no-cache", is_flag=True, help="Build the index afresh in memory; do not read or write the cache.")
+@click.option("-V", "--version", is_flag=True, is_eager=True, expose_value=False, help="Show the version and exit.",
+              callback=lambda ctx, param, value: _show_version(ctx) if value and not ctx.resilient_parsing else None)
+@click.pass_context
+def cli(ctx: click.Context, data: tuple[str, ...], no_cache: bool) -> None:
+    """Query a chronology (the help text is _CLI_HELP, with its examples as the epilog)."""
     ctx.obj = Session(data, no_cache)
     if ctx.invoked_subcommand is None:
         _overview(ctx.obj)
@@ -448,7 +478,7 @@ def list_cmd(ctx: click.Context, filters: Filters, output: Output) -> None:
     from chrono.render import render_events
 
     index = _session(ctx).index
-    _done(ctx, render_events(index.events(filters), output), output)
+    _done(ctx, render_events(index.events(filters, fields=_fields_read(output)), output), output)
 
 
 @cli.lazy("filter", filter_options, output_options, click.pass_context)
@@ -472,7 +502,7 @@ def filter_cmd(ctx: click.Context, filters: Filters, output: Output) -> None:
     from chrono.render import render_events
 
     index = _session(ctx).index
-    _done(ctx, render_events(index.events(filters), output), output)
+    _done(ctx, render_events(index.events(filters, fields=_fields_read(output)), output), output)
 
 
 class SearchCommand(ChronoCommand):
@@ -521,7 +551,7 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], filters: Filters, out
 
     search = parse_search(" ".join(query))
     index = _session(ctx).index
-    n = render_events(index.events(filters, search), output)
+    n = render_events(index.events(filters, search, fields=_fields_read(output)), output)
     if n == 0:
         _no_match_hint(index, search, filters)
         ctx.exit(EXIT_NO_MATCH)
@@ -605,7 +635,7 @@ def on_cmd(ctx: click.Context, day: str | None, filters: Filters, output: Output
             raise click.BadParameter(str(exc), param_hint="'DAY'") from None
     filters = filters._replace(month_day=month_day, julian=output.calendar == "julian")
     index = _session(ctx).index
-    _done(ctx, render_events(index.events(filters), output), output)
+    _done(ctx, render_events(index.events(filters, fields=_fields_read(output)), output), output)
 
 
 @cli.lazy("tags", click.option("--people", "facet", flag_value="person", help="Count people instead of tags."),
@@ -631,6 +661,128 @@ def tags_cmd(ctx: click.Context, facet: str | None, filters: Filters, output: Ou
     else:
         n = render_rows((kind, "count"), rows, _replace(output, fields=None))
     _done(ctx, n, output, "tags" if kind == "tag" else ("people" if kind == "person" else "places"))
+
+
+@cli.lazy("timeline",
+          click.option("--by", "period", type=click.Choice(("year", "decade", "month")), default="year",
+                       show_default=True, help="Length of one bar's period."),
+          filter_options, output_options, click.pass_context)
+def timeline_cmd(ctx: click.Context, period: str, filters: Filters, output: Output) -> None:
+    """Events per year, decade or month as a bar chart of the filtered events.
+
+    Each event counts once, in the period where it starts (an event known
+    only to the decade counts in the decade's first year). Every period in
+    the range is shown, empty ones too. Piped, it prints period and count
+    as TSV.
+
+    \b
+    Examples:
+      chrono timeline
+      chrono timeline --by decade
+      chrono timeline --by month --from 1934-06 --to 1935-06 --tag purges
+    """
+    from chrono.render import render_rows
+    from chrono.timeline import bar_chart, periods
+
+    index = _session(ctx).index
+    rows = periods(index, filters, period)
+    if not rows:
+        _done(ctx, 0, output)
+    if output.format == "table" and not output.count:
+        click.echo(bar_chart(rows, output.width or 80, ascii_only=not _stdout_is_utf8()))
+    else:
+        render_rows((period, "count"), rows, _replace(output, fields=None))
+
+
+def _stdout_is_utf8() -> bool:
+    from chrono.render import stdout_is_utf8
+
+    return stdout_is_utf8()
+
+
+EXPORT_FORMATS = ("ics", "timelinejs", "sqlite", "html", "csv", "json", "jsonl", "markdown")
+
+
+def _export_filters(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The shared filters for export, whose --to names the format (a date given to --to still ends the range)."""
+    inner = filter_options(func, date_to=False)
+
+    @functools.wraps(inner)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        targets = kwargs.pop("targets")
+        formats = [t for t in targets if t in EXPORT_FORMATS]
+        dates = [t for t in targets if t not in EXPORT_FORMATS]
+        if len(formats) != 1:
+            raise click.UsageError(
+                f"give one export format with --to, e.g. --to ics (one of {', '.join(EXPORT_FORMATS)})")
+        if len(dates) > 1:
+            raise click.UsageError("give at most one end date with --to")
+        kwargs["fmt"] = formats[0]
+        kwargs["date_to"] = DateParam().convert(dates[0], None, click.get_current_context()) if dates else None
+        return inner(*args, **kwargs)
+
+    return click.option("--to", "targets", multiple=True, required=True, metavar="FORMAT|DATE",
+                        help="Export format (ics, timelinejs, sqlite, html, csv, json, jsonl, markdown); a date "
+                             "given to --to ends the range, as for the other commands.")(wrapper)
+
+
+@cli.lazy("export",
+          click.option("-o", "--output", "path", metavar="FILE",
+                       help="Write to FILE (atomically) instead of stdout; required for sqlite."),
+          _export_filters, click.pass_context)
+def export_cmd(ctx: click.Context, fmt: str, path: str | None, filters: Filters) -> None:
+    """Export the filtered events for other tools.
+
+    \b
+    ics         iCalendar: one all-day event per event, for calendar apps
+    timelinejs  TimelineJS3 JSON, for a TimelineJS web page
+    sqlite      a database for Datasette or sqlite3 (needs -o)
+    html        one self-contained page drawing a visual timeline
+    csv, json, jsonl
+                the chronology format; chrono can load these again
+    markdown    a dated list with sources, for a paper
+
+    Files are written atomically: a failed export leaves the old file as it was.
+
+    \b
+    Examples:
+      chrono export --to ics --tag purges -o purges.ics
+      chrono export --to html -o stalin.html
+      chrono export --to sqlite -o chrono.db && datasette chrono.db
+      chrono export --to markdown --from 1934 --to 1938 > terror.md
+    """
+    from chrono.export import BINARY_FORMATS, TEXT_WRITERS, atomic_file, atomic_path, write_sqlite
+
+    index = _session(ctx).index
+    if fmt in BINARY_FORMATS and path is None:
+        raise UsageError(f"--to {fmt} writes a database file; give one with -o FILE")
+    events = index.events(filters)
+    if path is None:
+        n = TEXT_WRITERS[fmt](events, index.chronology, sys.stdout)
+    elif fmt == "sqlite":
+        with atomic_path(path) as tmp:
+            os.unlink(tmp)
+            n = write_sqlite(events, index.chronology, tmp)
+    elif _is_special(path):
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            n = TEXT_WRITERS[fmt](events, index.chronology, f)
+    else:
+        with atomic_file(path) as f:
+            n = TEXT_WRITERS[fmt](events, index.chronology, f)
+    if path is not None and not _is_special(path):
+        click.echo(f"chrono: wrote {n} event{'s' if n != 1 else ''} to {path}", err=True)
+    if n == 0:
+        ctx.exit(EXIT_NO_MATCH)
+
+
+def _is_special(path: str) -> bool:
+    """Whether path is a device or pipe (/dev/stdout, a FIFO), which cannot be replaced atomically."""
+    import stat
+
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 @cli.lazy("validate", click.argument("files", nargs=-1, metavar="[FILE]..."), click.pass_context)

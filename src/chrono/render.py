@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 if TYPE_CHECKING:
@@ -24,8 +24,11 @@ CHUNK = 512
 
 # C0 and C1 controls, DEL, and the invisible marks that reorder or hide text (bidi, line separators).
 _UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-_TSV_RE = re.compile("[\\\\\x00-\x1f\x7f-\x9f]")
-_TSV_NAMED = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+# For TSV: backslash, tab, newline and carriage return as \\ \t \n \r, other controls as \xNN.
+_TSV_TABLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+_TSV_TABLE.update({ord("\\"): "\\\\", ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r"})
+# Anything but a tab that TSV must escape; rows without it (nearly all) are written as they are.
+_TSV_SPECIAL = re.compile("[\\\\\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 def human(edtf: str, date_os: str | None = None, calendar: str = "both") -> str:
@@ -46,14 +49,9 @@ def escape_text(text: str) -> str:
     return _UNSAFE_RE.sub(_visible, text)
 
 
-def _tsv_escape(m: re.Match[str]) -> str:
-    c = m.group()
-    return _TSV_NAMED.get(c) or f"\\x{ord(c):02x}"
-
-
 def tsv_field(text: str) -> str:
     """A TSV field: backslash, tab, newline and other controls escaped, so a row stays one line."""
-    return _TSV_RE.sub(_tsv_escape, text)
+    return text.translate(_TSV_TABLE)
 
 
 class Output(NamedTuple):
@@ -116,29 +114,44 @@ def machine_value(event: Event, name: str) -> Any:
 
 def text_value(event: Event, name: str, calendar: str = "both", human_dates: bool = False) -> str:
     """A field's value as one string for CSV, TSV and tables (lists joined with '; ')."""
-    if name == "date" and human_dates:
-        return human(event.date, event.date_os, calendar)
-    if name == "when":
-        return human(event.date, event.date_os, calendar)
-    if name == "sources":
-        return "; ".join(source_text(s) for s in event.sources)
-    if name == "alt_dates":
-        if not event.alt_dates:
-            return ""
-        if human_dates:
-            return "; ".join(
-                f"{a.get('date')} ({', '.join(source_text(s) for s in a.get('sources', []))})"
-                for a in event.alt_dates
-            )
-        import json
+    return text_getter(name, calendar, human_dates)(event)
 
-        return json.dumps(list(event.alt_dates), ensure_ascii=False, separators=(",", ":"))
-    value = getattr(event, name)
-    if value is None:
+
+def text_getter(name: str, calendar: str = "both", human_dates: bool = False) -> Callable[[Event], str]:
+    """A function giving one field of an event as a string, chosen once for every row."""
+    if name == "when" or (name == "date" and human_dates):
+        return lambda e: human(e.date, e.date_os, calendar)
+    if name in ("tags", "people", "places", "aliases"):
+        from chrono.model import json_list
+
+        column = name + "_text"
+        return lambda e: "; ".join(json_list(getattr(e, column)))
+    if name == "sources":
+        return lambda e: "; ".join(source_text(s) for s in e.sources)
+    if name == "alt_dates":
+        return lambda e: _alt_dates_text(e, human_dates)
+    if name in ("id", "date", "title", "summary", "precision"):
+        from operator import attrgetter
+
+        return attrgetter(name)
+
+    def other(e: Event) -> str:
+        value = getattr(e, name)
+        return "" if value is None else str(value)
+
+    return other
+
+
+def _alt_dates_text(event: Event, human_dates: bool) -> str:
+    if not event.alt_dates:
         return ""
-    if isinstance(value, tuple):
-        return "; ".join(value)
-    return str(value)
+    if human_dates:
+        return "; ".join(
+            f"{a.get('date')} ({', '.join(source_text(s) for s in a.get('sources', []))})" for a in event.alt_dates
+        )
+    import json
+
+    return json.dumps(list(event.alt_dates), ensure_ascii=False, separators=(",", ":"))
 
 
 # Writers ---------------------------------------------------------------------------------------
@@ -187,9 +200,11 @@ def render_events(events: Iterable[Event], out: Output) -> int:
             w.line(e.id)
             n += 1
     elif out.format in ("csv", "tsv"):
-        n = _delimited(w, out, fields, ([text_value(e, f, out.calendar) for f in fields] for e in events))
+        getters = [text_getter(f, out.calendar) for f in fields]
+        n = _delimited(w, out, fields, ([g(e) for g in getters] for e in events))
     else:
-        rows = [[text_value(e, f, out.calendar, human_dates=True) for f in fields] for e in events]
+        getters = [text_getter(f, out.calendar, human_dates=True) for f in fields]
+        rows = [[g(e) for g in getters] for e in events]
         n = len(rows)
         if rows:
             w.line(table(fields, rows, out))
@@ -264,10 +279,16 @@ def _delimited(w: Writer, out: Output, fields: tuple[str, ...], rows: Iterator[l
     # Like sqlite3, print nothing at all (not even the header) when nothing matched.
     n = 0
     if out.format == "tsv":
+        tabs = len(fields) - 1
+        special = _TSV_SPECIAL.search
+        line = w.line
         for row in rows:
             if n == 0 and out.header:
-                w.line("\t".join(fields))
-            w.line("\t".join(tsv_field(v) for v in row))
+                line("\t".join(fields))
+            text = "\t".join(row)
+            if text.count("\t") != tabs or special(text):
+                text = "\t".join([v.translate(_TSV_TABLE) for v in row])
+            line(text)
             n += 1
         return n
     import csv

@@ -1,0 +1,50 @@
+"""Help that teaches: every command's help ends with examples, and the README shows real output."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from chrono.cli import cli
+
+COMMANDS = ["list", "filter", "search", "show", "on", "tags", "timeline", "export", "validate", "cache",
+            "cache info", "cache clear"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_ends_with_examples(command: str) -> None:
+    result = CliRunner().invoke(cli, [*command.split(), "--help"], prog_name="chrono")
+    assert result.exit_code == 0
+    tail = result.stdout.rstrip().split("Examples:")[-1]
+    examples = [line.strip() for line in tail.splitlines() if line.strip()]
+    assert "Examples:" in result.stdout and examples
+    assert all(line.startswith(f"chrono {command.split()[0]}") or line.startswith("chrono ") for line in examples)
+    assert any(command.split()[-1] in line for line in examples)
+
+
+def test_every_command_is_listed() -> None:
+    listed = CliRunner().invoke(cli, ["--help"], prog_name="chrono").stdout
+    for command in COMMANDS:
+        if " " not in command:
+            assert f"  {command} " in listed
+
+
+def test_overview_has_three_examples(run) -> None:
+    lines = run(data=None).stdout.splitlines()
+    start = lines.index("Try:")
+    assert [line.strip().split()[0] for line in lines[start + 1:start + 4]] == ["chrono"] * 3
+
+
+def test_readme_shows_real_output() -> None:
+    from readme_tool import README, rewrite
+
+    text = README.read_text(encoding="utf-8")
+    assert rewrite(text) == text, "README.md drifted from real output: run python3 tests/readme_tool.py --write"
+
+
+def test_readme_has_the_two_commands() -> None:
+    from readme_tool import README
+
+    text = README.read_text(encoding="utf-8")
+    assert "python3 -m pip install . && chrono search kirov" in text
+    assert "python3 -m pip install '.[test]' && python3 -m pytest" in text

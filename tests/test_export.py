@@ -1,0 +1,223 @@
+"""Exports, each checked by its real consumer: icalendar, json, sqlite3, a browser, and chrono itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import struct
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from chrono import export
+from conftest import MINI
+
+
+def test_ics_is_valid_rfc5545(run, monkeypatch) -> None:
+    from icalendar import Calendar
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    result = run("export", "--to", "ics")
+    assert result.exit_code == 0
+    raw = result.stdout_bytes
+    assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    cal = Calendar.from_ical(raw)
+    events = {str(c["UID"]): c for c in cal.walk("VEVENT")}
+    assert len(events) == 8
+    kirov = events["kirov-assassinated@chrono"]
+    assert kirov["DTSTART"].dt == date(1934, 12, 1) and kirov["DTEND"].dt == date(1934, 12, 2)
+    assert str(kirov["SUMMARY"]) == "Sergei Kirov assassinated in Leningrad"
+    assert "1 Dec 1934 (day; EDTF 1934-12-01)" in str(kirov["DESCRIPTION"])
+    assert str(kirov["DTSTAMP"].dt.date()) == "1970-01-01"
+    winter = events["famine-1932@chrono"]
+    assert winter["DTSTART"].dt == date(1932, 12, 1) and winter["DTEND"].dt == date(1933, 3, 1)
+    assert "winter 1932\u201333 (season" in str(winter["DESCRIPTION"])
+    terror = events["great-terror@chrono"]
+    assert terror["DTSTART"].dt == date(1936, 12, 1) and terror["DTEND"].dt == date(1938, 12, 1)
+    october = events["october-revolution@chrono"]
+    assert "Old Style 1917-10-25" in str(october["DESCRIPTION"])
+
+
+def test_ics_escapes_and_folds_text(run, tmp_path) -> None:
+    from icalendar import Calendar
+
+    doc = json.loads(MINI.read_text(encoding="utf-8"))
+    doc["events"][0]["title"] = "Kirov, shot; a long title \u2014 " + "\u0416" * 60
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    raw = run("export", "--to", "ics", "--person", "kirov", data=path).stdout_bytes
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    raw.decode("utf-8")  # folding never splits a multibyte character
+    (event,) = Calendar.from_ical(raw).walk("VEVENT")
+    assert str(event["SUMMARY"]) == doc["events"][0]["title"]
+
+
+def _parts(value: dict) -> tuple:
+    return tuple(value.get(k) for k in ("year", "month", "day"))
+
+
+def test_timelinejs(run) -> None:
+    doc = json.loads(run("export", "--to", "timelinejs").stdout)
+    assert doc["title"]["text"]["headline"] == "Mini chronology"
+    events = {e["unique_id"]: e for e in doc["events"]}
+    assert _parts(events["kirov-assassinated"]["start_date"]) == ("1934", "12", "1")
+    assert "end_date" not in events["kirov-assassinated"]
+    assert _parts(events["lenin-enrolment"]["start_date"]) == ("1924", None, None)
+    assert _parts(events["lenin-enrolment"]["end_date"]) == ("1925", None, None)
+    assert _parts(events["famine-1932"]["start_date"]) == ("1932", "12", None)
+    assert _parts(events["famine-1932"]["end_date"]) == ("1933", "2", None)
+    assert _parts(events["great-terror"]["end_date"]) == ("1938", "11", None)
+    assert events["october-revolution"]["display_date"] == "25 Oct (7 Nov) 1917"
+    assert events["october-revolution"]["text"]["headline"] == "Bolsheviks seize power in Petrograd"
+    assert events["chistka"]["group"] == "party"
+    assert all(e["text"]["text"].startswith("<p>") for e in doc["events"])
+
+
+def test_sqlite_for_datasette(run, tmp_path) -> None:
+    db = tmp_path / "c.db"
+    result = run("export", "--to", "sqlite", "-o", str(db))
+    assert result.exit_code == 0 and "wrote 8 events" in result.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM events").fetchone() == (8,)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"events", "tags", "event_tags", "sources", "event_sources", "events_fts"} <= tables
+    hits = conn.execute("SELECT e.id FROM events_fts JOIN events e ON e.rowid = events_fts.rowid "
+                        "WHERE events_fts MATCH 'smolny'").fetchall()
+    assert hits == [("kirov-assassinated",)]
+    purges = conn.execute("SELECT event_id FROM event_tags WHERE tag = 'purges' ORDER BY event_id").fetchall()
+    assert [r[0] for r in purges] == ["chistka", "great-terror", "kirov-assassinated"]
+    assert conn.execute("SELECT title FROM sources WHERE key = 'book'").fetchone() == ("A Book",)
+    assert conn.execute("SELECT cite FROM event_sources WHERE event_id = 'kirov-assassinated' AND source = 'book'"
+                        ).fetchone() == ("Service 2004, p. 314",)
+    assert conn.execute("SELECT display_date, precision FROM events WHERE id = 'famine-1932'").fetchone() == (
+        "winter 1932\u201333", "season")
+
+
+def test_sqlite_needs_a_file(run) -> None:
+    result = run("export", "--to", "sqlite")
+    assert result.exit_code == 2 and "-o FILE" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_round_trip_through_chrono(run, tmp_path, fmt: str) -> None:
+    out = tmp_path / f"again.{fmt}"
+    assert run("export", "--to", fmt, "-o", str(out)).exit_code == 0
+    before = json.loads(run("list", "-f", "json").stdout)
+    after = json.loads(run("list", "-f", "json", data=out).stdout)
+    assert after == before
+
+
+def test_round_trip_of_the_bundled_chronology(run, tmp_path) -> None:
+    out = tmp_path / "bundled.json"
+    assert run("export", "--to", "json", "-o", str(out), data=None).exit_code == 0
+    again = json.loads(run("list", "-f", "json", data=out).stdout)
+    assert again == json.loads(run("list", "-f", "json", data=None).stdout)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["sources"] and doc["tags"] and doc["chronology"]["title"]
+
+
+def test_markdown(run) -> None:
+    out = run("export", "--to", "markdown", "--tag", "revolution").stdout
+    assert out == (
+        "# Mini chronology\n\n"
+        "- **25 Oct (7 Nov) 1917**: Bolsheviks seize power in Petrograd. The Winter Palace falls and the "
+        "Provisional Government is arrested. *Sources:* paper. *Disputed:* The paper gives 8 November for the New "
+        "Style date.\n"
+    )
+
+
+def test_export_applies_filters_and_a_date_given_to_to(run) -> None:
+    out = run("export", "--to", "jsonl", "--from", "1924", "--to", "1925").stdout
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["lenin-enrolment", "lenin-dies"]
+    both = run("export", "--to", "ics", "--to", "html")
+    assert both.exit_code == 2 and "one export format" in both.stderr
+    none = run("export", "--to", "xml")
+    assert none.exit_code == 2
+
+
+def test_export_nothing_matched_is_exit_1(run, tmp_path) -> None:
+    out = tmp_path / "empty.json"
+    result = run("export", "--to", "json", "--year", "1800", "-o", str(out))
+    assert result.exit_code == 1
+    assert json.loads(out.read_text(encoding="utf-8"))["events"] == []
+
+
+def test_failed_export_leaves_the_old_file(run, tmp_path, monkeypatch) -> None:
+    target = tmp_path / "keep.md"
+    target.write_text("precious\n", encoding="utf-8")
+
+    def broken(events, chron, out):
+        out.write("half of it")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setitem(export.TEXT_WRITERS, "markdown", broken)
+    with pytest.raises(OSError):
+        run("export", "--to", "markdown", "-o", str(target))
+    assert target.read_text(encoding="utf-8") == "precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.md"]
+
+
+def test_export_keeps_the_mode_of_the_file_it_replaces(run, tmp_path) -> None:
+    target = tmp_path / "cal.ics"
+    target.write_text("old", encoding="utf-8")
+    os.chmod(target, 0o640)
+    assert run("export", "--to", "ics", "-o", str(target)).exit_code == 0
+    assert os.stat(target).st_mode & 0o777 == 0o640
+    assert target.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
+
+
+def test_html_is_self_contained(run, tmp_path) -> None:
+    out = tmp_path / "t.html"
+    assert run("export", "--to", "html", "-o", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    for needle in ("<script src", "<link", "@import", "url(", "https://"):
+        assert needle not in page
+    assert page.count("http://") == 1  # the SVG namespace, not a fetch
+    for event in json.loads(run("list", "-f", "json").stdout):
+        assert f'id="ev-{event["id"]}"' in page and f'href="#ev-{event["id"]}"' in page
+    assert "fuzzy" in page and "p-season" in page and "<circle" in page
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.mark.skipif(_chromium() is None, reason="no Chromium on this machine (apt-get install chromium)")
+def test_html_renders_in_headless_chromium(run, tmp_path) -> None:
+    out = tmp_path / "t.html"
+    assert run("export", "--to", "html", "-o", str(out), data=None).exit_code == 0
+    browser = _chromium()
+    assert browser is not None
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([browser, *flags, "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120)
+    titles = [e["title"] for e in json.loads(run("list", "-f", "json", data=None).stdout)]
+    import html
+
+    assert all(html.escape(t, quote=False) in dom.stdout for t in titles)
+    shot = tmp_path / "shot.png"
+    subprocess.run([browser, *flags, f"--screenshot={shot}", "--window-size=1280,900", out.as_uri()],
+                   capture_output=True, timeout=120)
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1280, 900)
+    assert len(data) > 20_000, "the screenshot is not a blank page"
+
+
+def test_export_to_stdout_device(run, tmp_path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    result = run("export", "--to", "jsonl", "-o", str(fifo))
+    out, _ = reader.communicate(timeout=30)
+    assert result.exit_code == 0
+    assert len(out.splitlines()) == 8
+    assert Path(fifo).exists()
