@@ -370,10 +370,19 @@ def human(edtf: str, date_os: str | None = None, calendar: str = "both") -> str:
         except DateError:
             os_value = None
         if os_value is not None:
+            julian, gregorian = os_value.julian, os_value.gregorian
+            same_month = len(julian) == 2 and julian[0][:2] == julian[1][:2] and (
+                gregorian[0].year, gregorian[0].month) == (gregorian[1].year, gregorian[1].month)
             if calendar == "julian":
-                texts = [f"{d} {MONTH_ABBR[m - 1]} {y} O.S." for y, m, d in os_value.julian]
+                if same_month:
+                    (y, m, d1), (_, _, d2) = julian
+                    return f"{d1}{EN_DASH}{d2} {MONTH_ABBR[m - 1]} {y} O.S."
+                texts = [f"{d} {MONTH_ABBR[m - 1]} {y} O.S." for y, m, d in julian]
                 return f" {EN_DASH} ".join(texts)
-            pairs = [_human_julian_pair(j, g) for j, g in zip(os_value.julian, os_value.gregorian, strict=True)]
+            if same_month and julian[0][1] == gregorian[0].month:
+                (y, m, d1), (_, _, d2) = julian
+                return f"{d1}{EN_DASH}{d2} ({gregorian[0].day}{EN_DASH}{gregorian[1].day}) {MONTH_ABBR[m - 1]} {y}"
+            pairs = [_human_julian_pair(j, g) for j, g in zip(julian, gregorian, strict=True)]
             return pairs[0] if len(pairs) == 1 else f"{pairs[0]} {EN_DASH} {pairs[1]}"
     if not span.is_interval:
         assert span.start is not None
