@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from chrono.render import Output
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-FORMAT_CHOICES = ("table", "json", "jsonl", "csv", "tsv", "ids")
-SORT_CHOICES = ("date", "title", "id", "relevance")
 EXAMPLES = (
     "chrono search kirov",
     "chrono list --tag purges --from 1936 --to 1938",
@@ -156,6 +154,8 @@ def _session(ctx: click.Context) -> Session:
 
 def filter_options(func: Callable[..., Any], date_to: bool = True) -> Callable[..., Any]:
     """Add the shared filters and pass them to the command as one `filters` argument."""
+    from chrono.query import SORT_KEYS
+
     options = [
         click.option("-t", "--tag", "tags", multiple=True, metavar="TAG", shell_complete=_complete_tags,
                      help="Only events with this tag (repeat: all must match)."),
@@ -177,7 +177,7 @@ def filter_options(func: Callable[..., Any], date_to: bool = True) -> Callable[.
                      help="Events involving this person (full name or surname, any spelling in aliases)."),
         click.option("--place", "places", multiple=True, metavar="NAME", shell_complete=_complete_places,
                      help="Events at this place."),
-        click.option("--sort", type=click.Choice(SORT_CHOICES),
+        click.option("--sort", type=click.Choice(SORT_KEYS),
                      help="Order of results [default: relevance for search, else date]."),
         click.option("--reverse", is_flag=True, help="Reverse the order."),
         click.option("-n", "--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N results."),
@@ -239,8 +239,10 @@ def _date_range(date_from: Any, date_to: Any, year: Any, around: Any, window: st
 
 def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add the shared output options and pass them to the command as one `output` argument."""
+    from chrono.render import FORMATS
+
     options = [
-        click.option("-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES),
+        click.option("-f", "--format", "fmt", type=click.Choice(FORMATS),
                      help="Output format [default: table on a terminal, tsv when piped]."),
         click.option("--style", "--fmt", "style", metavar="STYLE", callback=_check_style, expose_value=True,
                      help="Table style: any tabulate format (simple, github, grid, pipe, rst, latex, html, ...)."),
@@ -700,15 +702,14 @@ def _stdout_is_utf8() -> bool:
     return stdout_is_utf8()
 
 
-EXPORT_FORMATS = ("ics", "timelinejs", "sqlite", "html", "csv", "json", "jsonl", "markdown")
-
-
 def _export_filters(func: Callable[..., Any]) -> Callable[..., Any]:
     """The shared filters for export, whose --to names the format (a date given to --to still ends the range)."""
     inner = filter_options(func, date_to=False)
 
     @functools.wraps(inner)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from chrono.export import EXPORT_FORMATS
+
         targets = kwargs.pop("targets")
         formats = [t for t in targets if t in EXPORT_FORMATS]
         dates = [t for t in targets if t not in EXPORT_FORMATS]
