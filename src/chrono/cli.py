@@ -892,7 +892,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         code = exc.exit_code
-    except (click.Abort, KeyboardInterrupt):
+    except click.Abort:  # click has already ended the ^C line
+        code = EXIT_INTERRUPTED
+    except KeyboardInterrupt:
         click.echo("", err=True)
         code = EXIT_INTERRUPTED
     except BrokenPipeError:

@@ -401,6 +401,8 @@ def human(edtf: str, date_os: str | None = None, calendar: str = "both") -> str:
             return f"{s.earliest.day} {MONTH_ABBR[s.earliest.month - 1]} {EN_DASH} {b}"
         if s.precision == "month":
             return f"{MONTH_ABBR[s.earliest.month - 1]}{EN_DASH}{b}"
+        if s.precision == "season" and "winter" not in a + b:
+            return f"{a.split()[0]}{EN_DASH}{b}"
     simple_years = span.start.precision == span.end.precision == "year" and not (
         span.start.qualifier or span.end.qualifier
     )
