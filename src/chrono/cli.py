@@ -287,6 +287,16 @@ def _fields_read(output: Output) -> tuple[str, ...] | None:
     return None if output.format in ("json", "jsonl") else DEFAULT_FIELDS
 
 
+def _print_events(index: Index, filters: Filters, output: Output, search: Any = None) -> int:
+    """Print the matching events; return how many there were."""
+    from chrono.render import plain_columns, render_events, render_plain
+
+    columns = plain_columns(output)
+    if columns is not None:
+        return render_plain(index.select(filters, search, columns=", ".join(columns)), output)
+    return render_events(index.events(filters, search, fields=_fields_read(output)), output)
+
+
 def _done(ctx: click.Context, n: int, output: Output, what: str = "events") -> None:
     if n == 0:
         if output.format == "table" and not output.count:
@@ -477,10 +487,7 @@ def list_cmd(ctx: click.Context, filters: Filters, output: Output) -> None:
       chrono list --from 1934-12 --to 1935 --person Kirov
       chrono list --tag purges | cut -f1,2
     """
-    from chrono.render import render_events
-
-    index = _session(ctx).index
-    _done(ctx, render_events(index.events(filters, fields=_fields_read(output)), output), output)
+    _done(ctx, _print_events(_session(ctx).index, filters, output), output)
 
 
 @cli.lazy("filter", filter_options, output_options, click.pass_context)
@@ -501,10 +508,7 @@ def filter_cmd(ctx: click.Context, filters: Filters, output: Output) -> None:
             "filter needs at least one filter, e.g. --tag purges, --year 1937 or --from 1934 --to 1938 "
             "(use chrono list to see everything)"
         )
-    from chrono.render import render_events
-
-    index = _session(ctx).index
-    _done(ctx, render_events(index.events(filters, fields=_fields_read(output)), output), output)
+    _done(ctx, _print_events(_session(ctx).index, filters, output), output)
 
 
 class SearchCommand(ChronoCommand):
@@ -549,11 +553,10 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], filters: Filters, out
       chrono search person:yezhov tag:purges -f json
     """
     from chrono.query import parse_search
-    from chrono.render import render_events
 
     search = parse_search(" ".join(query))
     index = _session(ctx).index
-    n = render_events(index.events(filters, search, fields=_fields_read(output)), output)
+    n = _print_events(index, filters, output, search)
     if n == 0:
         _no_match_hint(index, search, filters)
         ctx.exit(EXIT_NO_MATCH)
@@ -623,7 +626,6 @@ def on_cmd(ctx: click.Context, day: str | None, filters: Filters, output: Output
       chrono on 1-21 --tag biography
     """
     from chrono.dates import DateError, parse_month_day
-    from chrono.render import render_events
 
     if day is None:
         import datetime
@@ -636,8 +638,7 @@ def on_cmd(ctx: click.Context, day: str | None, filters: Filters, output: Output
         except DateError as exc:
             raise click.BadParameter(str(exc), param_hint="'DAY'") from None
     filters = filters._replace(month_day=month_day, julian=output.calendar == "julian")
-    index = _session(ctx).index
-    _done(ctx, render_events(index.events(filters, fields=_fields_read(output)), output), output)
+    _done(ctx, _print_events(_session(ctx).index, filters, output), output)
 
 
 @cli.lazy("tags", click.option("--people", "facet", flag_value="person", help="Count people instead of tags."),

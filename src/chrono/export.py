@@ -287,13 +287,23 @@ def write_markdown(events: Iterable[Event], chron: Chronology, out: IO[str]) -> 
     if chron.title:
         out.write(f"# {_md(chron.title)}\n\n")
     n = 0
+    cited: dict[str, None] = {}
     for e in events:
         out.write(f"- **{_md(human(e.date, e.date_os))}**: {_md(e.title)}. {_md(e.summary)}")
         out.write(f" *Sources:* {_md('; '.join(source_text(s) for s in e.sources))}.")
         if e.certainty:
             out.write(f" *{_md(e.certainty.capitalize())}:* {_md(e.note or '')}")
         out.write("\n")
+        cited.update((s["source"], None) for s in e.sources if "source" in s)
         n += 1
+    declared = [key for key in cited if key in chron.sources]
+    if declared:
+        out.write("\n## Sources\n\n")
+        for key in declared:
+            info = chron.sources[key]
+            details = ", ".join(str(info[k]) for k in ("kind", "file", "url") if info.get(k))
+            title = str(info.get("title") or key)
+            out.write(f"- **{_md(key)}**: {_md(title)}" + (f" ({_md(details)})" if details else "") + "\n")
     return n
 
 

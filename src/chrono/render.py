@@ -212,6 +212,55 @@ def render_events(events: Iterable[Event], out: Output) -> int:
     return n
 
 
+# Output fields that are one column of the index, as stored (or a JSON list, joined with '; ').
+PLAIN_FIELDS = ("id", "date", "date_os", "title", "summary", "precision", "tags", "people", "places", "aliases")
+LIST_COLUMNS = ("tags", "people", "places", "aliases")
+
+
+def plain_columns(out: Output) -> tuple[str, ...] | None:
+    """The index columns behind a TSV, CSV or ids output made only of plain fields; None otherwise."""
+    if out.count or out.format not in ("tsv", "csv", "ids"):
+        return None
+    fields = ("id",) if out.format == "ids" else out.fields or DEFAULT_FIELDS
+    return fields if all(f in PLAIN_FIELDS for f in fields) else None
+
+
+def _joined(value: str) -> str:
+    if "\\" not in value:
+        # A JSON array of strings without escapes: '","' can only be the boundary between two items.
+        return value[2:-2].replace('","', "; ")
+    from chrono.model import json_list
+
+    return "; ".join(json_list(value))
+
+
+def render_plain(rows: Iterable[Sequence[Any]], out: Output) -> int:
+    """Print database rows of the plain_columns(out) straight as TSV, CSV or ids (no Event in between)."""
+    w = Writer()
+    if out.format == "ids":
+        n = 0
+        for (event_id,) in rows:
+            w.line(event_id)
+            n += 1
+    else:
+        fields = out.fields or DEFAULT_FIELDS
+        lists = [i for i, f in enumerate(fields) if f in LIST_COLUMNS]
+        nullable = [i for i, f in enumerate(fields) if f == "date_os"]
+
+        def text(row: Sequence[Any]) -> list[str]:
+            values = list(row)
+            for i in lists:
+                values[i] = _joined(values[i])
+            for i in nullable:
+                if values[i] is None:
+                    values[i] = ""
+            return values
+
+        n = _delimited(w, out, fields, (text(r) for r in rows))
+    w.close()
+    return n
+
+
 def render_rows(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: Output) -> int:
     """Print generic rows (tags, people, places counts) in the chosen format."""
     rows = list(rows)
