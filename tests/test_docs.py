@@ -48,3 +48,17 @@ def test_readme_has_the_two_commands() -> None:
     text = README.read_text(encoding="utf-8")
     assert "python3 -m pip install . && chrono search kirov" in text
     assert "python3 -m pip install '.[test]' && python3 -m pytest" in text
+
+
+def test_readme_intro_counts_the_bundled_events() -> None:
+    import json
+    import re
+
+    from conftest import BUNDLED
+    from readme_tool import README
+
+    events = json.loads(BUNDLED.read_text(encoding="utf-8"))["events"]
+    years = sorted(int(e["date"].lstrip(".")[:4]) for e in events if e["date"][:4].isdigit())
+    intro = re.search(r"\((\d+) events, (\d{4}) to (\d{4})\)", README.read_text(encoding="utf-8"))
+    assert intro is not None, "the README's opening paragraph gives the size of the bundled chronology"
+    assert (int(intro[1]), int(intro[2]), int(intro[3])) == (len(events), years[0], years[-1])
