@@ -158,3 +158,50 @@ def test_bundled_file_ships_in_the_package() -> None:
     path = Path(bundled_path())
     assert path.is_file()
     assert Path(path).read_bytes() == BUNDLED.read_bytes(), "the installed chronology is the one in data/"
+
+
+def _wiki_citations() -> set[str]:
+    """Every {{sfn}}/{{sfnm}} citation of the wiki seed, as the chronology writes them ("Service 2004, p. 314")."""
+    import re
+
+    text = (SEEDS / "002_922d352d4f310ea5.txt").read_text(encoding="utf-8").replace("\u03b2", "\u2013")
+    found = set()
+    for kind, body in re.findall(r"\{\{(sfnm?)\|([^}]*)\}\}", text):
+        parts = [p.strip() for p in body.split("|")]
+        named = dict(p.split("=", 1) for p in parts if "=" in p)
+        if kind == "sfn":
+            plain = [p for p in parts if "=" not in p]
+            authors, year = " and ".join(plain[:-1]), plain[-1]
+            found.add(f"{authors} {year}, " + (f"p. {named['p']}" if "p" in named else f"pp. {named['pp']}"))
+            continue
+        i = 1
+        while f"{i}a1" in named:
+            authors = " and ".join(named[k] for k in (f"{i}a1", f"{i}a2") if k in named)
+            page = f"p. {named[f'{i}p']}" if f"{i}p" in named else f"pp. {named[f'{i}pp']}"
+            found.add(f"{authors} {named[f'{i}y']}, {page}")
+            i += 1
+    return found
+
+
+@needs_seeds
+def test_every_historian_citation_is_one_the_wiki_article_gives() -> None:
+    given = _wiki_citations()
+    assert len(given) > 200
+    cited = {(e["id"], s["cite"]) for e in EVENTS for s in e["sources"] if "cite" in s}
+    unknown = sorted(pair for pair in cited if pair[1] not in given)
+    assert not unknown, unknown
+
+
+def test_day_precision_dates_before_the_switch_carry_old_style() -> None:
+    for e in EVENTS:
+        span = parse_edtf(e["date"])
+        if span.precision == "day" and span.earliest.isoformat() < "1918-02-14":
+            assert "date_os" in e, e["id"]
+
+
+def test_events_naming_stalin_carry_the_stalin_tag() -> None:
+    for e in EVENTS:
+        if "Joseph Stalin" in e.get("people", []):
+            assert "stalin" in e["tags"], e["id"]
+        if "stalin" in e["tags"]:
+            assert "Joseph Stalin" in e.get("people", []), e["id"]
