@@ -154,19 +154,9 @@ def write_ics(events: Iterable[Event], chron: Chronology, out: IO[str]) -> int:
 # TimelineJS3 ----------------------------------------------------------------------------------
 
 
-def _tl_date(point: Any) -> dict[str, str]:
-    """A TimelineJS date holding only the parts the EDTF point knows."""
-    d = point.earliest
-    out = {"year": str(d.year)}
-    if point.precision in ("month", "day", "season"):
-        out["month"] = str(d.month)
-    if point.precision == "day":
-        out["day"] = str(d.day)
-    return out
-
-
-def _tl_end(point: Any) -> dict[str, str]:
-    d = point.latest
+def _tl_date(point: Any, end: bool = False) -> dict[str, str]:
+    """A TimelineJS date holding only the parts the EDTF point knows (its first day, or last with end)."""
+    d = point.latest if end else point.earliest
     out = {"year": str(d.year)}
     if point.precision in ("month", "day", "season"):
         out["month"] = str(d.month)
@@ -193,9 +183,9 @@ def write_timelinejs(events: Iterable[Event], chron: Chronology, out: IO[str]) -
         item: dict[str, Any] = {"start_date": _tl_date(start_point)}
         if span.is_interval:
             if span.start is not None and span.end is not None:
-                item["end_date"] = _tl_end(span.end)
+                item["end_date"] = _tl_date(span.end, end=True)
         elif start_point.precision in ("season", "decade"):
-            item["end_date"] = _tl_end(start_point)
+            item["end_date"] = _tl_date(start_point, end=True)
         from chrono.render import source_text
 
         body = f"<p>{_html(e.summary)}</p>"
