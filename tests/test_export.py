@@ -186,6 +186,10 @@ def test_html_is_self_contained(run, tmp_path) -> None:
     assert "fuzzy" in page and "p-season" in page and "<circle" in page
 
 
+BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
 def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
@@ -197,9 +201,7 @@ def test_html_renders_in_headless_chromium(run, tmp_path) -> None:
     assert run("export", "--to", "html", "-o", str(out), data=None).exit_code == 0
     browser = _chromium()
     assert browser is not None
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}"]
+    flags = [*BROWSER_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
     dom = subprocess.run([browser, *flags, "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120)
     titles = [e["title"] for e in json.loads(run("list", "-f", "json", data=None).stdout)]
     import html
@@ -213,6 +215,43 @@ def test_html_renders_in_headless_chromium(run, tmp_path) -> None:
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (1280, 900)
     assert len(data) > 20_000, "the screenshot is not a blank page"
+
+
+TIMELINEJS_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="{css}"><script src="{js}"></script></head>
+<body><div id="timeline-embed" style="width:1200px;height:700px"></div><pre id="report">not loaded</pre>
+<script>
+var errors = [];
+window.onerror = function (message) {{ errors.push(String(message)); }};
+var timeline = new TL.Timeline("timeline-embed", {data}, {{}});
+timeline.on("loaded", function () {{ document.getElementById("report").textContent = "loaded"; }});
+setTimeout(function () {{
+  document.getElementById("report").textContent += " slides=" + document.querySelectorAll(".tl-slide").length
+    + " markers=" + document.querySelectorAll(".tl-timemarker").length + " errors=" + errors.length;
+}}, 3000);
+</script></body></html>
+"""
+
+
+@pytest.mark.skipif(not os.environ.get("CHRONO_TIMELINEJS") or (
+    _chromium() is None and not os.environ.get("CHRONO_REQUIRE_BROWSER")),
+    reason="needs Chromium and TimelineJS (CHRONO_TIMELINEJS=.../node_modules/@knight-lab/timelinejs/dist)")
+def test_timelinejs_export_loads_in_timelinejs(run, tmp_path) -> None:
+    dist = Path(os.environ["CHRONO_TIMELINEJS"])
+    assert (dist / "js" / "timeline.js").is_file(), f"no TimelineJS in {dist}"
+    browser = _chromium()
+    assert browser is not None
+    result = run("export", "--to", "timelinejs", data=None)
+    count = len(json.loads(result.stdout)["events"])
+    page = tmp_path / "timeline.html"
+    page.write_text(TIMELINEJS_PAGE.format(css=(dist / "css" / "timeline.css").as_uri(),
+                                           js=(dist / "js" / "timeline.js").as_uri(),
+                                           data=result.stdout.replace("</", "<\\/")), encoding="utf-8")
+    dom = subprocess.run([browser, *BROWSER_FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
+                          "--allow-file-access-from-files", "--virtual-time-budget=10000", "--dump-dom",
+                          page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    # TimelineJS draws a slide for the title and one per event, and a marker per event on its time axis.
+    assert f"loaded slides={count + 1} markers={count} errors=0" in dom
 
 
 def test_export_to_stdout_device(run, tmp_path) -> None:
