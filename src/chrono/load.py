@@ -81,7 +81,7 @@ def detect_kind(path: str, text: str) -> str:
     if suffix in (".csv", ".tsv"):
         return "csv"
     head = text[:4096].lstrip()
-    if head[:1] == "[":
+    if not head or head[:1] == "[":
         return "json"
     if head[:1] == "{":
         first, _, rest = head.partition("\n")
