@@ -56,7 +56,8 @@ def test_corpus_covers_the_cases_of_the_issue() -> None:
 def test_empty_stdin(run) -> None:
     result = run("list", data="-", input="")
     assert result.exit_code == 2
-    assert result.stderr == '<stdin>:1:1: empty input; a chronology is a JSON object with "events" or an array of events\n'
+    assert result.stderr == ('<stdin>:1:1: empty input; a chronology is a JSON object with "events" or an array '
+                             'of events\n')
 
 
 def test_directory_missing_and_unreadable(run, tmp_path, monkeypatch) -> None:
