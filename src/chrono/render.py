@@ -225,15 +225,6 @@ def plain_columns(out: Output) -> tuple[str, ...] | None:
     return fields if all(f in PLAIN_FIELDS for f in fields) else None
 
 
-def _joined(value: str) -> str:
-    if "\\" not in value:
-        # A JSON array of strings without escapes: '","' can only be the boundary between two items.
-        return value[2:-2].replace('","', "; ")
-    from chrono.model import json_list
-
-    return "; ".join(json_list(value))
-
-
 def render_plain(rows: Iterable[Sequence[Any]], out: Output) -> int:
     """Print database rows of the plain_columns(out) straight as TSV, CSV or ids (no Event in between)."""
     w = Writer()
@@ -243,6 +234,8 @@ def render_plain(rows: Iterable[Sequence[Any]], out: Output) -> int:
             w.line(event_id)
             n += 1
     else:
+        from chrono.model import json_list
+
         fields = out.fields or DEFAULT_FIELDS
         lists = [i for i, f in enumerate(fields) if f in LIST_COLUMNS]
         nullable = [i for i, f in enumerate(fields) if f == "date_os"]
@@ -250,7 +243,7 @@ def render_plain(rows: Iterable[Sequence[Any]], out: Output) -> int:
         def text(row: Sequence[Any]) -> list[str]:
             values = list(row)
             for i in lists:
-                values[i] = _joined(values[i])
+                values[i] = "; ".join(json_list(values[i]))
             for i in nullable:
                 if values[i] is None:
                     values[i] = ""
