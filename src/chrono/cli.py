@@ -15,7 +15,7 @@ from chrono.errors import EXIT_INTERRUPTED, EXIT_NO_MATCH, EXIT_USAGE, UsageErro
 
 if TYPE_CHECKING:
     from chrono.index import Index
-    from chrono.query import Filters
+    from chrono.query import Filters, Search
     from chrono.render import Output
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -280,20 +280,20 @@ def _fields_read(output: Output) -> tuple[str, ...] | None:
     """The fields an output shows, so that only their columns are read (None: whole records)."""
     from chrono.render import DEFAULT_FIELDS
 
-    if output.count or output.format == "ids":
+    if output.count:
         return ("id",)
     if output.fields:
         return output.fields
     return None if output.format in ("json", "jsonl") else DEFAULT_FIELDS
 
 
-def _print_events(index: Index, filters: Filters, output: Output, search: Any = None) -> int:
+def _print_events(index: Index, filters: Filters, output: Output, search: Search | None = None) -> int:
     """Print the matching events; return how many there were."""
     from chrono.render import plain_columns, render_events, render_plain
 
     columns = plain_columns(output)
     if columns is not None:
-        return render_plain(index.select(filters, search, columns=", ".join(columns)), output)
+        return render_plain(index.select(filters, search, columns=", ".join(columns)), columns, output)
     return render_events(index.events(filters, search, fields=_fields_read(output)), output)
 
 

@@ -330,13 +330,18 @@ def check_old_style(date_os: str, date_ns: str) -> str | None:
 # Human dates ---------------------------------------------------------------------------------
 
 
+def _season(p: Point) -> str:
+    """The name of a season-precision point's season."""
+    return "winter" if p.earliest.month == 12 else SEASONS[21 + (p.earliest.month - 3) // 3]
+
+
 def _human_point(p: Point) -> str:
     if p.precision == "day":
         s = f"{p.earliest.day} {MONTH_ABBR[p.earliest.month - 1]} {p.earliest.year}"
     elif p.precision == "month":
         s = f"{MONTH_ABBR[p.earliest.month - 1]} {p.earliest.year}"
     elif p.precision == "season":
-        season = SEASONS[21 + (p.earliest.month - 3) // 3] if p.earliest.month != 12 else "winter"
+        season = _season(p)
         if season == "winter":
             s = f"winter {p.earliest.year}{EN_DASH}{(p.earliest.year + 1) % 100:02d}"
         else:
@@ -401,8 +406,8 @@ def human(edtf: str, date_os: str | None = None, calendar: str = "both") -> str:
             return f"{s.earliest.day} {MONTH_ABBR[s.earliest.month - 1]} {EN_DASH} {b}"
         if s.precision == "month":
             return f"{MONTH_ABBR[s.earliest.month - 1]}{EN_DASH}{b}"
-        if s.precision == "season" and "winter" not in a + b:
-            return f"{a.split()[0]}{EN_DASH}{b}"
+        if s.precision == "season" and "winter" not in (_season(s), _season(e)):
+            return f"{_season(s)}{EN_DASH}{b}"
     simple_years = span.start.precision == span.end.precision == "year" and not (
         span.start.qualifier or span.end.qualifier
     )

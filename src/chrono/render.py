@@ -225,8 +225,8 @@ def plain_columns(out: Output) -> tuple[str, ...] | None:
     return fields if all(f in PLAIN_FIELDS for f in fields) else None
 
 
-def render_plain(rows: Iterable[Sequence[Any]], out: Output) -> int:
-    """Print database rows of the plain_columns(out) straight as TSV, CSV or ids (no Event in between)."""
+def render_plain(rows: Iterable[Sequence[Any]], fields: tuple[str, ...], out: Output) -> int:
+    """Print database rows of the plain_columns(out) fields straight as TSV, CSV or ids (no Event in between)."""
     w = Writer()
     if out.format == "ids":
         n = 0
@@ -236,7 +236,6 @@ def render_plain(rows: Iterable[Sequence[Any]], out: Output) -> int:
     else:
         from chrono.model import json_list
 
-        fields = out.fields or DEFAULT_FIELDS
         lists = [i for i, f in enumerate(fields) if f in LIST_COLUMNS]
         nullable = [i for i, f in enumerate(fields) if f == "date_os"]
 
