@@ -470,27 +470,37 @@ def _parse_free_text(raw: str, text: str) -> Span:
         if re.search(r"\d", text):
             raise DateError(f"{raw!r}: give the year in full (four digits), e.g. 'Dec 1934'")
         raise DateError(f"{raw!r} is not a date; use a form such as {USER_DATE_EXAMPLES}")
+    fields = free_text_fields(text)
+    if fields is None:
+        raise DateError(f"{raw!r} is not a date; use a form such as {USER_DATE_EXAMPLES}")
+    year, month, day, _ = fields
+    if year is None:
+        raise DateError(f"{raw!r} has no year; add one, e.g. 'Dec 1934'")
+    if month is None:
+        if day is None:
+            return parse_edtf(f"{year:04d}")
+        raise DateError(f"{raw!r} gives a day but no month; use e.g. '1 December 1934'")
+    if day is None:
+        return parse_edtf(f"{year:04d}-{month:02d}")
+    return parse_edtf(f"{year:04d}-{month:02d}-{day:02d}")
+
+
+def free_text_fields(text: str, dayfirst: bool = False) -> tuple[int | None, int | None, int | None, bool] | None:
+    """(year, month, day, has_time) python-dateutil reads in text (None for a field not written), or None if unread."""
     from datetime import datetime
 
     from dateutil import parser as dateutil_parser
 
-    fields = {}
-    for default in (datetime(2000, 1, 1), datetime(2001, 2, 2)):
+    # Parsed with two defaults that differ in every field, a field is written exactly when both readings agree on it.
+    read = []
+    for default in (datetime(2000, 1, 1, 0, 0, 0), datetime(2001, 2, 2, 1, 1, 1)):
         try:
-            parsed = dateutil_parser.parse(text, default=default, dayfirst=False)
+            read.append(dateutil_parser.parse(text, default=default, dayfirst=dayfirst))
         except (ValueError, OverflowError):
-            raise DateError(f"{raw!r} is not a date; use a form such as {USER_DATE_EXAMPLES}") from None
-        fields[default.year] = parsed
-    a, b = fields[2000], fields[2001]
-    if a.year != b.year:
-        raise DateError(f"{raw!r} has no year; add one, e.g. 'Dec 1934'")
-    if a.month != b.month:
-        if a.day != b.day:
-            return parse_edtf(f"{a.year:04d}")
-        raise DateError(f"{raw!r} gives a day but no month; use e.g. '1 December 1934'")
-    if a.day != b.day:
-        return parse_edtf(f"{a.year:04d}-{a.month:02d}")
-    return parse_edtf(f"{a.year:04d}-{a.month:02d}-{a.day:02d}")
+            return None
+    a, b = read
+    year, month, day = (getattr(a, f) if getattr(a, f) == getattr(b, f) else None for f in ("year", "month", "day"))
+    return year, month, day, any(getattr(a, f) == getattr(b, f) for f in ("hour", "minute", "second"))
 
 
 _MD_NUMERIC = re.compile(r"(?:--)?(\d{1,2})-(\d{1,2})")
