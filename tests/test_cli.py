@@ -75,7 +75,22 @@ def test_list_no_header_and_count(run) -> None:
         (["--year", "1933"], ["chistka", "famine-1932"]),
         (["--year", "1930s"], ["collectivization-approx", "chistka", "famine-1932", "kirov-assassinated",
                                "great-terror"]),
-        (["--around", "1934-12-01", "--window", "10d"], ["chistka", "kirov-assassinated"]),
+        (["--around", "1934-12-01", "--window", "10d"], ["kirov-assassinated", "chistka"]),
+        (["--around", "kirov-assassinated", "--window", "10d"], ["kirov-assassinated", "chistka"]),
+        (["--around", "kirov", "--window", "3y"], ["kirov-assassinated", "chistka", "famine-1932", "great-terror"]),
+        (["--around", "kirov", "--window", "3y", "--max-span", "1y"], ["kirov-assassinated", "famine-1932"]),
+        (["--around", "kirov", "--window", "3y", "--sort", "date"], ["chistka", "famine-1932", "kirov-assassinated",
+                                                                   "great-terror"]),
+        (["--around", "kirov", "--window", "3y", "--reverse"], ["great-terror", "famine-1932", "chistka",
+                                                              "kirov-assassinated"]),
+        (["--around", "1917", "--window", "1y"], ["october-revolution"]),
+        (["--max-span", "1y"], ["october-revolution", "lenin-dies", "collectivization-approx", "famine-1932",
+                                "kirov-assassinated"]),
+        (["--max-span", "2y"], ["october-revolution", "lenin-enrolment", "lenin-dies", "collectivization-approx",
+                                "famine-1932", "kirov-assassinated", "great-terror"]),
+        (["--max-span", "3m"], ["october-revolution", "lenin-dies", "famine-1932", "kirov-assassinated"]),
+        (["--max-span", "89d"], ["october-revolution", "lenin-dies", "kirov-assassinated"]),
+        (["--max-span", "90d"], ["october-revolution", "lenin-dies", "famine-1932", "kirov-assassinated"]),
         (["--around", "1924-01-21", "--window", "1m", "--within"], ["lenin-dies"]),
         (["--person", "lenin"], ["october-revolution", "lenin-dies"]),
         (["--person", "Vladimir Lenin"], ["october-revolution", "lenin-dies"]),
@@ -109,7 +124,10 @@ def test_unknown_tag_is_a_usage_error(run) -> None:
         (["--from", "03/04/1930"], "ambiguous"),
         (["--to", "someday"], "not a date"),
         (["--from", "1935", "--to", "1934"], "--from 1935-01-01 is after --to 1934-12-31; swap them"),
-        (["--around", "1934", "--window", "3 weeks"], "not a window"),
+        (["--around", "1934", "--window", "3 weeks"], "'3 weeks' is not a span of time"),
+        (["--max-span", "long"], "'long' is not a span of time"),
+        (["--around", "nosuch"], "--around 'nosuch' is neither a date nor an event id"),
+        (["--around", "l"], "id prefix 'l' is ambiguous"),
         (["--sort", "colour"], "Invalid value for '--sort'"),
         (["-n", "-1"], "Invalid value for '-n'"),
         (["--style", "fancy"], "unknown table style 'fancy'"),
@@ -294,8 +312,50 @@ def test_validate(run, tmp_path) -> None:
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert lines[0] == f"{bad}:1:14: event 'a': date '1934-13-01': month 13 is not 01-12"
-    assert lines[1].startswith(f"{bad}:2:2: event 'b': missing required field \"title\"")
+    assert lines[1:3] == [f"{bad}:2:2: event 'b': missing required field \"date\"",
+                          f"{bad}:2:2: event 'b': missing required field \"title\""]
     assert lines[-1].startswith("chrono: ") and "problems found" in lines[-1]
+
+
+def test_validate_strict_and_verbose(run, tmp_path) -> None:
+    sheet = tmp_path / "mine.csv"
+    sheet.write_text("When,Headline\n1934-12-01,Kirov\n1 December 1934,Other\n", encoding="utf-8")
+    lenient = run("validate", "-v", str(sheet), data=None)
+    assert lenient.exit_code == 0, lenient.stderr
+    assert lenient.stdout.splitlines() == [
+        f"{sheet}:1:1: column 'When' read as date",
+        f"{sheet}:1:2: column 'Headline' read as title",
+        f"{sheet}:2:2: id kirov-1934 derived from the title and year",
+        f"{sheet}:3:1: '1 December 1934' read as 1934-12-01",
+        f"{sheet}:3:2: id other-1934 derived from the title and year",
+        f"{sheet}: 2 events ok",
+    ]
+    strict = run("validate", "--strict", str(sheet), data=None)
+    assert strict.exit_code == 2
+    assert strict.stderr.splitlines() == [
+        f'{sheet}:2:1: event #1: missing required field "id" (--strict wants explicit ids)',
+        f'{sheet}:2:1: event #1: missing required field "summary"',
+        f"{sheet}:2:1: event #1: no tags; give at least one declared tag (--strict)",
+        f"{sheet}:2:1: event #1: no declared source; cite at least one (--strict)",
+        f"{sheet}:3:1: event #2: date '1 December 1934' is not in the format; write it as 1934-12-01 (--strict wants "
+        "EDTF dates)",
+        f'{sheet}:3:1: event #2: missing required field "id" (--strict wants explicit ids)',
+        f'{sheet}:3:1: event #2: missing required field "summary"',
+        f"{sheet}:3:1: event #2: no tags; give at least one declared tag (--strict)",
+        f"{sheet}:3:1: event #2: no declared source; cite at least one (--strict)",
+        "chrono: 9 problems found",
+    ]
+    assert run("validate", "--strict", data=None).exit_code == 0
+
+
+def test_around_an_event_puts_what_followed_first(run) -> None:
+    result = run("list", "--around", "kirov-assassinated", "--window", "1m", "--max-span", "1y", "-F", "id,date",
+                 data=None)
+    rows = [line.split("\t") for line in result.stdout.splitlines()[1:]]
+    in_december = [i for i, (_, date) in enumerate(rows) if date.startswith("1934-12")]
+    assert rows[0][0] == "kirov-assassinated"
+    assert len(in_december) >= 3 and in_december == list(range(len(in_december)))
+    assert all(not date.startswith("1934-12") for _, date in rows[len(in_december):])
 
 
 def test_validate_duplicates_across_files(run, tmp_path) -> None:

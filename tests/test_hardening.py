@@ -26,9 +26,11 @@ HOSTILE = DATA / "hostile.json"
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-@pytest.mark.parametrize("command", [["list"], ["validate"]])
+@pytest.mark.parametrize("command", [["list"], ["validate"], ["validate", "--strict"]])
 def test_bad_input_corpus(run, name: str, command: list[str]) -> None:
     case = EXPECTED[name]
+    if "--strict" in command:
+        case = case.get("strict", case)
     path = BAD / name
     result = run(*command, data=path)
     assert result.exit_code == case["exit"], result.stderr

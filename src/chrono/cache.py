@@ -16,7 +16,9 @@ from chrono import __version__
 from chrono.index import SCHEMA_VERSION, Index, Writer, connect, metadata
 
 if TYPE_CHECKING:
-    from chrono.load import Reader, ScanResult
+    from chrono.formats.base import Reader
+    from chrono.load import ScanResult
+    from chrono.model import LoadOptions
 
 STDIN = "-"
 
@@ -59,18 +61,19 @@ def _min_bytes() -> int:
     return int(value) if value.isdigit() else DEFAULT_MIN_BYTES
 
 
-def cache_key(abspaths: list[str], stats: list[os.stat_result]) -> str:
-    """What must match for an entry to be used: format version, and each file's path, size and mtime."""
-    parts = [f"chrono {__version__} schema {SCHEMA_VERSION}"]
+def cache_key(abspaths: list[str], stats: list[os.stat_result], options: str = "") -> str:
+    """What must match for an entry to be used: format version, load options, and each file's path, size and mtime."""
+    parts = [f"chrono {__version__} schema {SCHEMA_VERSION}" + (f" {options}" if options else "")]
     parts += [f"{p}\t{st.st_size}\t{st.st_mtime_ns}" for p, st in zip(abspaths, stats, strict=True)]
     return "\n".join(parts)
 
 
-def entry_path(abspaths: list[str]) -> str:
-    """The cache file for a set of input files: readable name, plus a checksum of the full paths."""
+def entry_path(abspaths: list[str], options: str = "") -> str:
+    """The cache file for a set of input files (and load options): readable name, plus a checksum of the paths."""
     stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in os.path.basename(abspaths[0]))[:60]
     more = f"+{len(abspaths) - 1}" if len(abspaths) > 1 else ""
-    return os.path.join(cache_dir(), f"{stem}{more}-{fnv1a64(chr(0).join(abspaths)):016x}{SUFFIX}")
+    named = chr(0).join(abspaths) + (chr(0) + options if options else "")
+    return os.path.join(cache_dir(), f"{stem}{more}-{fnv1a64(named):016x}{SUFFIX}")
 
 
 def fnv1a64(text: str) -> int:
@@ -81,8 +84,11 @@ def fnv1a64(text: str) -> int:
     return h
 
 
-def open_index(paths: list[str], use_cache: bool = True) -> Index:
+def open_index(paths: list[str], use_cache: bool = True, options: LoadOptions | None = None) -> Index:
     """An index over the files: from the cache when it is fresh, else built (and cached when worth it)."""
+    from chrono.model import LoadOptions
+
+    options = options or LoadOptions()
     if use_cache and STDIN not in paths:
         try:
             abspaths = [os.path.abspath(p) for p in paths]
@@ -91,17 +97,17 @@ def open_index(paths: list[str], use_cache: bool = True) -> Index:
             stats = []
         if stats and sum(st.st_size for st in stats) >= _min_bytes() and all(
                 _is_regular(st) for st in stats):
-            key = cache_key(abspaths, stats)
-            path = entry_path(abspaths)
+            key = cache_key(abspaths, stats, options.key())
+            path = entry_path(abspaths, options.key())
             index = _open_entry(path, key)
             if index is not None:
                 return index
             try:
-                return _build_entry(paths, path, key, sum(st.st_size for st in stats))
+                return _build_entry(paths, path, key, sum(st.st_size for st in stats), options)
             except _CacheWriteError as exc:
                 if exc.loud:
                     _warn(f"cannot write the index cache ({exc}); indexing in memory")
-    return build_in_memory(paths)
+    return build_in_memory(paths, options)
 
 
 def _is_regular(st: os.stat_result) -> bool:
@@ -148,7 +154,7 @@ class _CacheWriteError(Exception):
         self.loud = loud
 
 
-def _build_entry(paths: list[str], path: str, key: str, total: int) -> Index:
+def _build_entry(paths: list[str], path: str, key: str, total: int, options: LoadOptions) -> Index:
     import secrets
 
     try:
@@ -159,9 +165,9 @@ def _build_entry(paths: list[str], path: str, key: str, total: int) -> Index:
     try:
         progress = _Progress(total)
         if total >= PARALLEL_MIN_BYTES and _can_fork():
-            _build_in_child(paths, tmp, key, progress)
+            _build_in_child(paths, tmp, key, progress, options)
         else:
-            _build_here(paths, tmp, key, progress)
+            _build_here(paths, tmp, key, progress, options)
         progress.done()
         os.replace(tmp, path)
     except OSError as exc:
@@ -190,7 +196,7 @@ def _can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin"
 
 
-def _build_here(paths: list[str], dest: str, key: str, progress: _Progress) -> None:
+def _build_here(paths: list[str], dest: str, key: str, progress: _Progress, options: LoadOptions) -> None:
     import sqlite3
 
     from chrono.load import raise_problems, scan
@@ -198,7 +204,7 @@ def _build_here(paths: list[str], dest: str, key: str, progress: _Progress) -> N
     try:
         conn = connect(dest)
         writer = Writer(conn)
-        result = scan(paths, writer.add, progress=progress.update)
+        result = scan(paths, writer.add, options, progress=progress.update)
         raise_problems(result)
         writer.finish(_meta(result, key), result.counts)
         conn.close()
@@ -209,6 +215,8 @@ def _build_here(paths: list[str], dest: str, key: str, progress: _Progress) -> N
 def _meta(result: ScanResult, key: str) -> dict[str, str]:
     meta = metadata(result.chronology, [r.name for r in result.readers], key)
     meta["count"] = str(result.count)
+    meta["records"] = str(result.records)
+    meta["skipped"] = str(result.skipped)
     return meta
 
 
@@ -238,7 +246,7 @@ def _writer_process(receiver: Any, dest: str) -> None:
     os._exit(code)
 
 
-def _build_in_child(paths: list[str], dest: str, key: str, progress: _Progress) -> None:
+def _build_in_child(paths: list[str], dest: str, key: str, progress: _Progress, options: LoadOptions) -> None:
     import marshal
     import multiprocessing
 
@@ -258,7 +266,7 @@ def _build_in_child(paths: list[str], dest: str, key: str, progress: _Progress) 
 
     finished = False
     try:
-        result = scan(paths, lambda rows: send(("rows", rows)), progress=progress.update)
+        result = scan(paths, lambda rows: send(("rows", rows)), options, progress=progress.update)
         raise_problems(result)
         send(("finish", (_meta(result, key), result.counts)))
         finished = True
@@ -315,24 +323,24 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
-def build_in_memory(paths: list[str]) -> Index:
+def build_in_memory(paths: list[str], options: LoadOptions | None = None) -> Index:
     """Build the index in memory (stdin, --no-cache, small files)."""
     from chrono.load import raise_problems, scan
+    from chrono.model import LoadOptions
 
     conn = connect()
     writer = Writer(conn)
-    result = scan(paths, writer.add)
+    result = scan(paths, writer.add, options or LoadOptions())
     raise_problems(result)
     writer.finish(_meta(result, ""), result.counts)
     return Index(conn)
 
 
-def validate_files(paths: list[str]) -> tuple[list[str], list[tuple[str, int]]]:
-    """Every problem in the files (FILE:LINE:COL: message) and the event count of each file."""
+def validate_files(paths: list[str], options: LoadOptions, notes: bool = False) -> ScanResult:
+    """Every problem in the files (FILE:LINE:COL: message), each file's event count, and what was read as what."""
     from chrono.load import scan
 
-    result = scan(paths, None, max_problems=10**9)
-    return result.problems, [(r.name, r.count) for r in result.readers]
+    return scan(paths, None, options, max_problems=10**9, notes=notes)
 
 
 # `chrono cache info` and `chrono cache clear` ------------------------------------------------
@@ -364,7 +372,8 @@ def entries() -> list[dict[str, Any]]:
 
 def _state(key: str) -> str:
     lines = key.split("\n")
-    if not lines or lines[0] != f"chrono {__version__} schema {SCHEMA_VERSION}":
+    version = f"chrono {__version__} schema {SCHEMA_VERSION}"
+    if not lines or (lines[0] != version and not lines[0].startswith(version + " ")):
         return "old version"
     for line in lines[1:]:
         path, size, mtime = line.split("\t")

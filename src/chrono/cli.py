@@ -15,6 +15,7 @@ from chrono.errors import EXIT_INTERRUPTED, EXIT_NO_MATCH, EXIT_USAGE, UsageErro
 
 if TYPE_CHECKING:
     from chrono.index import Index
+    from chrono.model import LoadOptions
     from chrono.query import Filters, Search
     from chrono.render import Output
 
@@ -27,11 +28,12 @@ EXAMPLES = (
 
 
 class Session:
-    """What the group's options set up for every command: the data files and the index over them."""
+    """What the group's options set up for every command: the data files, how to read them, and the index."""
 
-    def __init__(self, data: tuple[str, ...], no_cache: bool) -> None:
+    def __init__(self, data: tuple[str, ...], no_cache: bool, options: LoadOptions | None = None) -> None:
         self.data = data
         self.no_cache = no_cache
+        self.options = options
         self._index: Index | None = None
 
     @property
@@ -47,8 +49,28 @@ class Session:
         if self._index is None:
             from chrono.cache import open_index
 
-            self._index = open_index(self.paths, use_cache=not self.no_cache)
+            self._index = open_index(self.paths, use_cache=not self.no_cache, options=self.options)
+            if self.options is not None and self.options.skip_invalid:
+                self._report_skipped(self._index)
         return self._index
+
+    def _report_skipped(self, index: Index) -> None:
+        """One line on stderr saying how many records --skip-invalid left out, and how to see why."""
+        meta = index.meta
+        skipped = int(meta.get("skipped") or 0)
+        if not skipped:
+            return
+        import shlex
+
+        assert self.options is not None
+        tabular = all(os.path.splitext(p)[1].lower() in (".csv", ".tsv", ".tab") for p in self.paths)
+        what = "rows" if tabular else "records"
+        command = ["chrono", *(f"--map={f}={c}" for f, c in self.options.mapping)]
+        if self.options.order:
+            command.append(f"--{self.options.order}")
+        command += ["validate", *self.paths]
+        click.echo(f"chrono: skipped {skipped:,} of {int(meta.get('records') or 0):,} {what} with problems; "
+                   f"{shlex.join(command)} lists them", err=True)
 
 
 # Parameter types ---------------------------------------------------------------------------
@@ -148,8 +170,28 @@ def _empty_filters() -> Filters:
 def _session(ctx: click.Context) -> Session:
     root = ctx.find_root()
     if not isinstance(root.obj, Session):
-        root.obj = Session(tuple(root.params.get("data") or ()), bool(root.params.get("no_cache")))
+        params = root.params
+        try:
+            options = _load_options(params.get("mapping") or (), params.get("order"),
+                                    bool(params.get("skip_invalid")))
+        except click.BadParameter:
+            options = None
+        root.obj = Session(tuple(params.get("data") or ()), bool(params.get("no_cache")), options)
     return root.obj
+
+
+def _load_options(mapping: tuple[str, ...], order: str | None, skip_invalid: bool) -> LoadOptions:
+    from chrono.model import LoadOptions
+
+    if not mapping:
+        return LoadOptions(order=order, skip_invalid=skip_invalid)
+    from chrono.normalise import parse_mapping
+
+    try:
+        pairs = parse_mapping(mapping)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'-m' / '--map'") from None
+    return LoadOptions(pairs, order, skip_invalid)
 
 
 def filter_options(func: Callable[..., Any], date_to: bool = True) -> Callable[..., Any]:
@@ -169,10 +211,12 @@ def filter_options(func: Callable[..., Any], date_to: bool = True) -> Callable[.
                      help="Events that overlap this year (or decade: 1930s)."),
         click.option("--within", is_flag=True,
                      help="Require events to lie wholly inside the range, not just overlap it."),
-        click.option("--around", type=DateParam(), metavar="DATE",
-                     help="Events within a window around this date (see --window)."),
-        click.option("--window", default="6m", show_default=True, metavar="SPAN",
+        click.option("--around", metavar="DATE|ID", shell_complete=_complete_ids,
+                     help="Events within a window around a date or an event (id or unique prefix), nearest first."),
+        click.option("--window", default="6m", show_default=True, metavar="SPAN", callback=_check_span,
                      help="Size of the --around window on each side: days, months or years (10d, 6m, 2y)."),
+        click.option("--max-span", metavar="SPAN", callback=_check_span,
+                     help="Leave out events whose dates span more than this (5y, 18m, 10d)."),
         click.option("--person", "people", multiple=True, metavar="NAME", shell_complete=_complete_people,
                      help="Events involving this person (full name or surname, any spelling in aliases)."),
         click.option("--place", "places", multiple=True, metavar="NAME", shell_complete=_complete_places,
@@ -198,20 +242,32 @@ def _filters_from(kw: dict[str, Any]) -> Filters:
     from chrono.query import Filters
 
     date_from, date_to, year = kw.pop("date_from"), kw.pop("date_to", None), kw.pop("year")
-    around, window = kw.pop("around"), kw.pop("window")
     start = end = None
-    if date_from or date_to or year or around:
-        start, end = _date_range(date_from, date_to, year, around, window)
+    if date_from or date_to or year:
+        start, end = _date_range(date_from, date_to, year)
     return Filters(
         tags=kw.pop("tags"), not_tags=kw.pop("not_tags"), start=start, end=end,
         within=kw.pop("within"), people=kw.pop("people"), places=kw.pop("places"),
         sort=kw.pop("sort"), reverse=kw.pop("reverse"), limit=kw.pop("limit"),
+        around=kw.pop("around"), window=kw.pop("window"), max_span=kw.pop("max_span"),
     )
 
 
-def _date_range(date_from: Any, date_to: Any, year: Any, around: Any, window: str) -> tuple[int | None, int | None]:
+def _check_span(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, str] | None:
+    """A span such as 10d, 6m or 2y as (amount, unit)."""
+    if value is None:
+        return None
+    from chrono.query import parse_span
+
+    try:
+        return parse_span(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
+def _date_range(date_from: Any, date_to: Any, year: Any) -> tuple[int | None, int | None]:
     """The [start, end] day numbers the date options ask for (each option narrows the range)."""
-    from chrono.dates import DateError, parse_window, shift, ymd
+    from chrono.dates import ymd
 
     starts, ends = [], []
     if date_from is not None:
@@ -221,13 +277,6 @@ def _date_range(date_from: Any, date_to: Any, year: Any, around: Any, window: st
     if year is not None:
         starts.append(year.earliest)
         ends.append(year.latest)
-    if around is not None:
-        try:
-            amount, unit = parse_window(window)
-        except DateError as exc:
-            raise click.BadParameter(str(exc), param_hint="'--window'") from None
-        starts.append(shift(around.earliest, -amount, unit))
-        ends.append(shift(around.latest, amount, unit))
     if date_from is not None and date_to is not None and date_from.earliest > date_to.latest:
         raise UsageError(
             f"--from {date_from.earliest.isoformat()} is after --to {date_to.latest.isoformat()}; swap them"
@@ -410,13 +459,14 @@ class ChronoGroup(click.Group):
         return _help_option(self, ctx)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Spell -d as --data (up to the command name) before click's parser sees it."""
+        """Spell -d as --data, -m as --map (up to the command name) before click's parser sees them."""
         longs = _long_forms(self, ctx)
+        valued = {o for p in self.get_params(ctx) if isinstance(p, click.Option) and not p.is_flag for o in p.opts}
         out = list(args)
         i = 0
         while i < len(out) and out[i].startswith("-") and out[i] != "--":
             out[i] = longs.get(out[i], out[i])
-            i += 2 if out[i] == "--data" else 1
+            i += 2 if out[i] in valued else 1
         return super().parse_args(ctx, out)
 
 
@@ -437,14 +487,21 @@ _CLI_HELP, _CLI_EXAMPLES = split_examples("""Query a chronology: list, search, f
 @click.group(cls=ChronoGroup, invoke_without_command=True, context_settings=CONTEXT_SETTINGS, help=_CLI_HELP,
              epilog=_CLI_EXAMPLES)
 @click.option("-d", "--data", multiple=True, metavar="PATH",
-              help="Chronology file (.json, .jsonl, .csv; - for stdin). Repeat to merge. [env: CHRONO_DATA]")
+              help="Chronology file (.json, .jsonl, .csv, .tsv; - for stdin). Repeat to merge. [env: CHRONO_DATA]")
+@click.option("-m", "--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
+              help="Read this column (or JSON key) as this field, e.g. -m title=Ereignis. Repeatable.")
+@click.option("--dayfirst", "order", flag_value="dayfirst", help="Read numeric dates such as 12/1/1934 day first.")
+@click.option("--monthfirst", "order", flag_value="monthfirst", help="Read numeric dates month first.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Load the valid records and leave out those with problems (counted on stderr).")
 @click.option("--no-cache", is_flag=True, help="Build the index afresh in memory; do not read or write the cache.")
 @click.option("-V", "--version", is_flag=True, is_eager=True, expose_value=False, help="Show the version and exit.",
               callback=lambda ctx, param, value: _show_version(ctx) if value and not ctx.resilient_parsing else None)
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[str, ...], no_cache: bool) -> None:
+def cli(ctx: click.Context, data: tuple[str, ...], mapping: tuple[str, ...], order: str | None,
+        skip_invalid: bool, no_cache: bool) -> None:
     """Query a chronology (the help text is _CLI_HELP, with its examples as the epilog)."""
-    ctx.obj = Session(data, no_cache)
+    ctx.obj = Session(data, no_cache, _load_options(mapping, order, skip_invalid))
     if ctx.invoked_subcommand is None:
         _overview(ctx.obj)
 
@@ -787,30 +844,43 @@ def _is_special(path: str) -> bool:
         return False
 
 
-@cli.lazy("validate", click.argument("files", nargs=-1, metavar="[FILE]..."), click.pass_context)
-def validate_cmd(ctx: click.Context, files: tuple[str, ...]) -> None:
+@cli.lazy("validate", click.argument("files", nargs=-1, metavar="[FILE]..."),
+          click.option("--strict", is_flag=True,
+                       help="Also apply the rules of a curated chronology: explicit ids, EDTF dates, a summary, "
+                            "declared tags and sources."),
+          click.option("-v", "--verbose", is_flag=True,
+                       help="Also print how columns and dates were read (FILE:LINE:COL: ... read as ...)."),
+          click.pass_context)
+def validate_cmd(ctx: click.Context, files: tuple[str, ...], strict: bool, verbose: bool) -> None:
     """Check chronology files; print every problem as FILE:LINE:COL: message.
 
     With no FILE, checks the chronology in use (-d, CHRONO_DATA or the bundled
-    one). Several files are checked as a set, as -d would merge them. Exit
-    status 0 when all are valid, 2 when any problem is found.
+    one). Several files are checked as a set, as -d would merge them, read
+    with the group's -m/--map, --dayfirst and --monthfirst. Exit status 0
+    when all are valid, 2 when any problem is found.
 
     \b
     Examples:
-      chrono validate mine.json
-      chrono validate a.json b.csv
-      chrono -d mine.jsonl validate
+      chrono validate mine.csv
+      chrono validate -v mine.csv
+      chrono validate --strict data/events.json
+      chrono -m title=Ereignis --dayfirst validate notes.csv
     """
     from chrono.cache import validate_files
+    from chrono.model import LoadOptions
+    from chrono.render import escape_text
 
-    paths = list(files) or _session(ctx).paths
-    problems, counts = validate_files(paths)
+    session = _session(ctx)
+    paths = list(files) or session.paths
+    options = (session.options or LoadOptions())._replace(skip_invalid=False, strict=strict)
+    result = validate_files(paths, options, notes=verbose)
+    problems = result.problems
+    for line in result.notes:
+        click.echo(escape_text(line))
     for line in problems:
-        from chrono.render import escape_text
-
         click.echo(escape_text(line), err=True)
-    for name, count in counts:
-        click.echo(f"{name}: {count} events" + (" ok" if not problems else ""))
+    for reader in result.readers:
+        click.echo(f"{reader.name}: {reader.count} events" + (" ok" if not problems else ""))
     if problems:
         click.echo(f"chrono: {len(problems)} problem{'s' if len(problems) != 1 else ''} found", err=True)
         ctx.exit(EXIT_USAGE)

@@ -536,21 +536,13 @@ def parse_month_day(text: str) -> tuple[int, int]:
     return month, day
 
 
-_WINDOW = re.compile(r"(\d+)\s*([dmy])")
-
-
-def parse_window(text: str) -> tuple[int, str]:
-    """Parse a window such as 10d, 6m or 2y into (amount, unit)."""
-    m = _WINDOW.fullmatch(text.strip().lower())
-    if not m:
-        raise DateError(f"{text!r} is not a window; use days, months or years, e.g. 10d, 6m or 2y")
-    return int(m.group(1)), m.group(2)
-
-
 def shift(d: date, amount: int, unit: str) -> date:
     """Move a date by a number of days, months or years (clamped to the month's end)."""
     if unit == "d":
-        return d + timedelta(days=amount)
+        try:
+            return d + timedelta(days=amount)
+        except OverflowError:
+            return date.max if amount > 0 else date.min
     months = amount * (12 if unit == "y" else 1)
     index = d.year * 12 + d.month - 1 + months
     year, month = divmod(index, 12)

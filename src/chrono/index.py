@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chrono.errors import UsageError
 from chrono.model import OPEN_EARLIEST, OPEN_LATEST, Chronology, Event
 from chrono.query import Filters, Search, Term, fold
 
+if TYPE_CHECKING:
+    from datetime import date
+
 # Bumped whenever the layout changes, so caches written by older versions are rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # bm25 weights for title, summary, tags, people, places, aliases.
 WEIGHTS = (10.0, 2.0, 1.0, 1.0, 1.0, 0.5)
 TOKENIZER = "unicode61 remove_diacritics 2"
@@ -57,7 +60,8 @@ FIELD_COLUMNS = {
     "id": ("id",), "date": ("date", "date_os"), "when": ("date", "date_os"), "date_os": ("date_os",),
     "title": ("title",), "summary": ("summary",), "tags": ("tags",), "people": ("people",), "places": ("places",),
     "aliases": ("aliases",), "sources": ("sources",), "certainty": ("rest",), "note": ("rest",),
-    "alt_dates": ("rest",), "earliest": ("earliest",), "latest": ("latest",), "precision": ("precision",),
+    "alt_dates": ("rest",), "extra": ("rest",), "earliest": ("earliest",), "latest": ("latest",),
+    "precision": ("precision",),
 }
 PLACEHOLDERS = {"date_os": "NULL", "rest": "NULL", "earliest": "0", "latest": "0", "tags": "'[]'", "people": "'[]'",
                 "places": "'[]'", "aliases": "'[]'", "sources": "'[]'"}
@@ -72,6 +76,17 @@ def event_columns(fields: Iterable[str] | None) -> str:
         needed.update(FIELD_COLUMNS.get(f, ()))
     return ", ".join(c if c in needed else f"{PLACEHOLDERS.get(c, chr(39) * 2)} AS {c}"
                      for c in (c.strip() for c in EVENT_COLUMNS.split(",")))
+
+
+def _julian(column: str) -> str:
+    """SQL for the Julian day number of a YYYYMMDD day number (a column or a literal)."""
+    return f"julianday(printf('%04d-%02d-%02d', {column} / 10000, {column} / 100 % 100, {column} % 100))"
+
+
+def _day(value: int) -> date:
+    from datetime import date
+
+    return date(value // 10000, value // 100 % 100, value % 100)
 
 
 def connect(path: str = ":memory:", readonly: bool = False) -> sqlite3.Connection:
@@ -228,6 +243,16 @@ class Index:
         if filters.end is not None:
             clauses.append(f"e.{high} <= ?")
             params.append(filters.end)
+        if filters.max_span is not None:
+            # An event is kept when its last day comes before its first day moved on by the span.
+            amount, unit = filters.max_span
+            if unit == "d":
+                clauses.append(f"{_julian('e.latest')} - {_julian('e.earliest')} < {amount:d}")
+            elif unit == "m":
+                months = f"(e.earliest / 10000 * 12 + e.earliest / 100 % 100 - 1 + {amount:d})"
+                clauses.append(f"e.latest < {months} / 12 * 10000 + ({months} % 12 + 1) * 100 + e.earliest % 100")
+            else:
+                clauses.append(f"e.latest < e.earliest + {amount * 10000:d}")
         if filters.month_day is not None:
             month, day = filters.month_day
             if filters.julian:
@@ -239,8 +264,15 @@ class Index:
 
     @staticmethod
     def _order(filters: Filters, ranked: bool) -> str:
-        key = filters.sort or ("relevance" if ranked else "date")
         desc = " DESC" if filters.reverse else ""
+        if filters.centre is not None and not filters.sort:
+            # Nearest first: the distance between the middle of the event's days and the middle of the centre's,
+            # so that a day a week later comes before a year around it; open-ended events come last.
+            c0, c1 = filters.centre
+            middle = f"({_julian('e.earliest')} + {_julian('e.latest')}) / 2"
+            distance = f"COALESCE(ABS({middle} - ({_julian(str(c0))} + {_julian(str(c1))}) / 2), 1e9)"
+            return f"{distance}{desc}, e.earliest{desc}, e.latest{desc}, e.n{desc}"
+        key = filters.sort or ("relevance" if ranked else "date")
         if key == "relevance" and ranked:
             return f"rank * e.prior{desc}, e.earliest, e.latest, e.n"
         if key == "title":
@@ -249,8 +281,48 @@ class Index:
             return f"e.id{desc}"
         return f"e.earliest{desc}, e.latest{desc}, e.n{desc}"
 
+    def resolve(self, filters: Filters) -> Filters:
+        """The filters with --around (a date, or an event id or prefix) made into a date range and a centre."""
+        if filters.around is None:
+            return filters
+        from chrono.dates import shift, ymd
+
+        first, last = self.centre_of(filters.around)
+        amount, unit = filters.window
+        start, end = ymd(shift(first, -amount, unit)), ymd(shift(last, amount, unit))
+        if filters.start is not None:
+            start = max(start, filters.start)
+        if filters.end is not None:
+            end = min(end, filters.end)
+        return filters._replace(around=None, start=start, end=end, centre=(ymd(first), ymd(last)))
+
+    def centre_of(self, text: str) -> tuple[date, date]:
+        """The first and last day of what --around names: an event id, a date, or a unique id prefix."""
+        from chrono.dates import DateError, parse_user_date
+
+        row = self.conn.execute("SELECT earliest, latest FROM events WHERE id = ?", (text,)).fetchone()
+        if row is None:
+            try:
+                span = parse_user_date(text)
+            except DateError:
+                span = None
+            if span is not None and span.earliest and span.latest:
+                return span.earliest, span.latest
+            found, _ = self.by_ids([text])
+            if not found:
+                raise UsageError(f"--around {text!r} is neither a date nor an event id; give a date such as "
+                                 "1934-12-01 or an id (chrono list -f ids lists them)")
+            row = (found[0].earliest_day, found[0].latest_day)
+        first, last = row
+        if first == OPEN_EARLIEST:
+            first = last
+        if last == OPEN_LATEST:
+            last = first
+        return _day(first), _day(last)
+
     def select(self, filters: Filters, search: Search | None = None, columns: str = EVENT_COLUMNS) -> sqlite3.Cursor:
         """A cursor over the rows of the events that match, in the requested order."""
+        filters = self.resolve(filters)
         clauses, params = self._where(filters)
         ranked = search is not None and search.match() is not None
         cols = ", ".join(c if " AS " in c else f"e.{c}" for c in (c.strip() for c in columns.split(",")))
@@ -320,7 +392,7 @@ class Index:
 
     def facet_counts(self, kind: str, filters: Filters) -> list[tuple[str, int]]:
         """(value, number of matching events) for tags, people or places, most frequent first."""
-        clauses, params = self._where(filters._replace(limit=None, sort=None))
+        clauses, params = self._where(self.resolve(filters)._replace(limit=None, sort=None))
         if clauses:
             where = " AND ".join(clauses)
             sql = (f"SELECT j.value, COUNT(*) AS c FROM events e, json_each(e.{FACET_COLUMNS[kind]}) j "

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 # The fields of the chronology format, in the order records are written.
 FORMAT_FIELDS = (
     "id", "date", "date_os", "title", "summary", "tags", "people", "places", "aliases",
-    "sources", "certainty", "note", "alt_dates",
+    "sources", "certainty", "note", "alt_dates", "extra",
 )
 LIST_FIELDS = ("tags", "people", "places", "aliases")
 COMPUTED_FIELDS = ("earliest", "latest", "precision")
@@ -86,7 +86,7 @@ class Event(NamedTuple):
 
     @property
     def rest(self) -> dict[str, Any]:
-        """certainty, note, alt_dates and any fields beyond the format."""
+        """certainty, note, alt_dates, and extra (the record's columns beyond the format)."""
         if not self.rest_json:
             return {}
         import json
@@ -110,8 +110,8 @@ class Event(NamedTuple):
 
     @property
     def extra(self) -> dict[str, Any]:
-        """Fields of the record beyond the chronology format, kept as they were."""
-        return {k: v for k, v in self.rest.items() if k not in ("certainty", "note", "alt_dates")}
+        """Columns or keys of the record that are not fields of the format, kept as they were."""
+        return self.rest.get("extra", {})
 
     @property
     def earliest(self) -> str | None:
@@ -137,10 +137,9 @@ class Event(NamedTuple):
                 out[name] = list(value)
         out["sources"] = list(self.sources)
         rest = self.rest
-        for name in ("certainty", "note", "alt_dates"):
+        for name in ("certainty", "note", "alt_dates", "extra"):
             if name in rest:
                 out[name] = rest[name]
-        out.update((k, v) for k, v in rest.items() if k not in out)
         if computed:
             out["earliest"] = self.earliest
             out["latest"] = self.latest
@@ -168,3 +167,19 @@ class Chronology(NamedTuple):
             sources={**other.sources, **self.sources},
             tags={**other.tags, **self.tags},
         )
+
+
+class LoadOptions(NamedTuple):
+    """How files are read: column mapping, the order of numeric dates, skipping bad records, strictness."""
+
+    mapping: tuple[tuple[str, str], ...] = ()
+    order: str | None = None
+    skip_invalid: bool = False
+    strict: bool = False
+
+    def key(self) -> str:
+        """The options that change what is loaded, as text for the cache key ('' for the defaults)."""
+        if not (self.mapping or self.order or self.skip_invalid):
+            return ""
+        mapping = ",".join(f"{f}={c}" for f, c in self.mapping)
+        return f"map={mapping} order={self.order or ''} skip={int(self.skip_invalid)}"

@@ -13,7 +13,7 @@ SCOPES = {"tag": "tags", "person": "people aliases", "place": "places aliases"}
 
 
 class Filters(NamedTuple):
-    """The shared filters: tags, date range, people, places, order and limit."""
+    """The shared filters: tags, date range (or a window around a date or event), people, places, order, limit."""
 
     tags: tuple[str, ...] = ()
     not_tags: tuple[str, ...] = ()
@@ -27,13 +27,17 @@ class Filters(NamedTuple):
     limit: int | None = None
     month_day: tuple[int, int] | None = None
     julian: bool = False
+    around: str | None = None
+    window: tuple[int, str] = (6, "m")
+    max_span: tuple[int, str] | None = None
+    centre: tuple[int, int] | None = None
 
     @property
     def any(self) -> bool:
         """Whether any selecting filter (not just order or limit) is set."""
         return bool(
             self.tags or self.not_tags or self.start is not None or self.end is not None
-            or self.people or self.places or self.month_day
+            or self.people or self.places or self.month_day or self.around or self.max_span
         )
 
 
@@ -71,6 +75,17 @@ class Search(NamedTuple):
     def exclusion(self) -> str | None:
         """The FTS5 expression no result may match, or None."""
         return " OR ".join(t.fts() for t in self.exclude) or None
+
+
+_SPAN_RE = re.compile(r"(\d{1,6})\s*([dmy])")
+
+
+def parse_span(text: str) -> tuple[int, str]:
+    """A span of time such as 10d, 6m or 2y (for --window and --max-span) as (amount, unit); ValueError if not."""
+    m = _SPAN_RE.fullmatch(text.strip().lower())
+    if not m:
+        raise ValueError(f"{text!r} is not a span of time; use days, months or years, e.g. 10d, 6m or 2y")
+    return int(m.group(1)), m.group(2)
 
 
 _TOKEN_RE = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))')

@@ -14,11 +14,12 @@ if TYPE_CHECKING:
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "ids")
 FIELDS = (
     "id", "date", "when", "date_os", "title", "summary", "tags", "people", "places", "aliases",
-    "sources", "certainty", "note", "alt_dates", "earliest", "latest", "precision",
+    "sources", "certainty", "note", "alt_dates", "extra", "earliest", "latest", "precision",
 )
 DEFAULT_FIELDS = ("id", "date", "title", "tags")
 # Columns that may be shortened to fit the terminal, most expendable first.
-SHRINKABLE = ("summary", "note", "sources", "aliases", "people", "places", "title", "tags", "alt_dates", "description")
+SHRINKABLE = ("summary", "note", "extra", "sources", "aliases", "people", "places", "title", "tags", "alt_dates",
+              "description")
 ELLIPSIS = "\u2026"
 CHUNK = 512
 
@@ -130,6 +131,10 @@ def text_getter(name: str, calendar: str = "both", human_dates: bool = False) ->
         return lambda e: "; ".join(source_text(s) for s in e.sources)
     if name == "alt_dates":
         return lambda e: _alt_dates_text(e, human_dates)
+    if name == "extra":
+        import json
+
+        return lambda e: json.dumps(e.extra, ensure_ascii=False) if e.extra else ""
     if name in ("id", "date", "title", "summary", "precision"):
         from operator import attrgetter
 

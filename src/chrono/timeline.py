@@ -32,6 +32,7 @@ def periods(index: Index, filters: Filters, period: str) -> list[tuple[str, int]
 
     With --from, events that began earlier count in the first period of the range.
     """
+    filters = index.resolve(filters)
     counts: dict[int, int] = {}
     for earliest, latest in index.select(filters._replace(sort="date", reverse=False), columns="earliest, latest"):
         day = earliest if earliest != OPEN_EARLIEST else latest

@@ -1,0 +1,44 @@
+"""Chronology file formats: one small reader per format, chosen by extension or by the content.
+
+A new format is one module with a Reader subclass (see base.Reader) and one line in FORMATS.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import import_module
+
+from chrono.formats.base import STDIN, Reader, read_text
+
+# kind: (module, class, file extensions)
+FORMATS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "json": ("chrono.formats.json_reader", "JsonReader", (".json",)),
+    "jsonl": ("chrono.formats.jsonl_reader", "JsonlReader", (".jsonl", ".ndjson")),
+    "csv": ("chrono.formats.csv_reader", "CsvReader", (".csv",)),
+    "tsv": ("chrono.formats.csv_reader", "TsvReader", (".tsv", ".tab")),
+}
+
+
+def detect_kind(path: str, text: str) -> str:
+    """The format of a file: from its extension, else sniffed from the content."""
+    suffix = os.path.splitext(path)[1].lower() if path != STDIN else ""
+    for kind, (_, _, suffixes) in FORMATS.items():
+        if suffix in suffixes:
+            return kind
+    head = text[:4096].lstrip()
+    if not head or head[:1] == "[":
+        return "json"
+    if head[:1] == "{":
+        first, _, rest = head.partition("\n")
+        if rest.strip() and first.rstrip().endswith("}") and rest.lstrip().startswith("{"):
+            return "jsonl"
+        return "json"
+    first = head.partition("\n")[0]
+    return "tsv" if "\t" in first and "," not in first and ";" not in first else "csv"
+
+
+def open_reader(path: str) -> Reader:
+    """Read a file (or stdin) and pick the reader for its format."""
+    name, text = read_text(path)
+    module, cls, _ = FORMATS[detect_kind(path, text)]
+    return getattr(import_module(module), cls)(name, text)

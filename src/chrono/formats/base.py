@@ -1,0 +1,116 @@
+"""What every reader shares: reading the bytes, places in a file, and the Reader interface."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from chrono.errors import DataError
+from chrono.model import Chronology
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+
+
+def type_name(value: Any) -> str:
+    """The JSON name of a value's type, with an article: 'an object', 'a number'."""
+    return _JSON_TYPES.get(type(value), "a number")
+
+
+def display_name(path: str) -> str:
+    """How a path is named in messages (stdin as <stdin>)."""
+    return STDIN_NAME if path == STDIN else path
+
+
+def read_text(path: str) -> tuple[str, str]:
+    """Read a chronology file (or stdin for '-') as text; raise DataError saying what went wrong."""
+    name = display_name(path)
+    try:
+        if path == STDIN:
+            raw = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as f:
+                raw = f.read()
+    except FileNotFoundError:
+        raise DataError([f"{name}: no such file; check the path given to -d/--data or CHRONO_DATA"]) from None
+    except IsADirectoryError:
+        raise DataError([f"{name}: is a directory; give a chronology file (.json, .jsonl, .csv or .tsv)"]) from None
+    except PermissionError:
+        raise DataError([f"{name}: permission denied; make the file readable (chmod +r) or copy it"]) from None
+    except OSError as exc:
+        raise DataError([f"{name}: cannot read: {exc.strerror or exc}"]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataError(
+            [f"{name}:{line}:{col}: invalid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start});"
+             " save the file as UTF-8"]
+        ) from None
+    del raw
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return name, text
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+@dataclass
+class Problem:
+    """One thing wrong with a record (its index and key) or with a place in the file (line and column)."""
+
+    message: str
+    record: int | None = None
+    key: str | None = None
+    line: int | None = None
+    col: int | None = None
+    row: bool = True  # a record that could not be read (skippable), not a problem of the whole file
+
+
+class Reader:
+    """One chronology file: its metadata and its raw records in file order, and where each one is.
+
+    A reader only turns text into raw records (JSON values, or a dict of column -> cell for a table);
+    mapping columns and dates to events is the normaliser's job, and checking them the checker's.
+    Problems in a record that reading can skip (a bad line, a ragged row) go to `problems`; a problem
+    that stops reading the file is raised as DataError.
+    """
+
+    kind = ""
+    tabular = False
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.text = text
+        self.chronology = Chronology()
+        self.tags_declared: dict[str, str] | None = None
+        self.sources_declared: dict[str, Any] | None = None
+        self.columns: list[str] | None = None
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.position = 0
+
+    def records(self) -> Iterator[Any]:
+        """The raw records, in file order."""
+        raise NotImplementedError
+
+    def where(self, record: int | None, key: str | None = None) -> tuple[int, int]:
+        """The (line, col) of a record's key (a JSON key or a column name), or of the record."""
+        raise NotImplementedError
+
+    def format(self, p: Problem) -> str:
+        """A problem as FILE:LINE:COL: message."""
+        if p.line is not None:
+            line, col = p.line, p.col or 1
+        else:
+            line, col = self.where(p.record, p.key)
+        return f"{self.name}:{line}:{col}: {p.message}"

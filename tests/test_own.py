@@ -1,0 +1,233 @@
+"""Your own chronologies as they are: the realistic files of tests/data/own loaded through the installed CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chrono.dates import day_span, human
+from conftest import BUNDLED, DATA, chrono_cmd, subprocess_env
+
+OWN = DATA / "own"
+
+
+def chrono(*args: str, cwd: Path | None = None, cache: Path | None = None,
+           stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed chrono as a user would, in a subprocess."""
+    env = subprocess_env(CHRONO_CACHE_DIR=str(cache or Path("/nonexistent-chrono-cache")), NO_COLOR="1")
+    return subprocess.run([*chrono_cmd(), *args], capture_output=True, text=True, encoding="utf-8", env=env,
+                          cwd=cwd, input=stdin, timeout=120)
+
+
+def records(*args: str) -> list[dict]:
+    done = chrono(*args, "-f", "json")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    return json.loads(done.stdout)
+
+
+def test_two_column_spreadsheet() -> None:
+    got = {r["title"]: (r["id"], r["date"], r["precision"]) for r in records("-d", str(OWN / "space-race.csv"),
+                                                                             "list")}
+    assert got == {
+        "Sputnik 1 launched": ("sputnik-1-launched-1957", "1957-10-04", "day"),
+        "Laika flies on Sputnik 2": ("laika-flies-on-sputnik-2-1957", "1957-11-03", "day"),
+        "Explorer 1 reaches orbit": ("explorer-1-reaches-orbit-1958", "1958-01-31", "day"),
+        "NASA begins operations": ("nasa-begins-operations-1958", "1958-10", "month"),
+        "Gagarin orbits the Earth": ("gagarin-orbits-the-earth-1961", "1961-04-12", "day"),
+        "Tereshkova becomes the first woman in space": ("tereshkova-becomes-the-first-woman-in-space-1963",
+                                                        "1963-06-16", "day"),
+        "Leonov makes the first spacewalk": ("leonov-makes-the-first-spacewalk-1965", "1965-03-18", "day"),
+        "The Moon race": ("the-moon-race-1960", "196X", "decade"),
+        "Soviet crewed lunar programme at its height": ("soviet-crewed-lunar-programme-at-its-height-1966",
+                                                        "1966~", "year"),
+        "Apollo 11 lands on the Moon": ("apollo-11-lands-on-the-moon-1969", "1969-07-20", "day"),
+        "The space race": ("the-space-race-1957", "1957/1975", "interval"),
+        "Sputnik crisis in the United States": ("sputnik-crisis-in-the-united-states-1957", "1957-23", "season"),
+        "Apollo–Soyuz docking": ("apollo-soyuz-docking-1975", "1975-07", "month"),
+    }
+
+
+def test_two_column_spreadsheet_validates_with_what_was_read() -> None:
+    done = chrono("validate", "-v", str(OWN / "space-race.csv"))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert f"{OWN / 'space-race.csv'}:2:1: '4 October 1957' read as 1957-10-04" in lines
+    assert f"{OWN / 'space-race.csv'}:12:1: '1957–1975' read as 1957/1975" in lines
+    assert lines[-1] == f"{OWN / 'space-race.csv'}: 13 events ok"
+    strict = chrono("validate", "--strict", str(OWN / "space-race.csv"))
+    assert strict.returncode == 2
+    assert f"{OWN / 'space-race.csv'}:2:1: event #1: date '4 October 1957' is not in the format; write it as " \
+           "1957-10-04 (--strict wants EDTF dates)" in strict.stderr.splitlines()
+
+
+def test_timelinejs_sheet() -> None:
+    path = OWN / "timelinejs-sheet.csv"
+    got = {r["title"]: (r["date"], r.get("date_os"), r["precision"], r["tags"]) for r in records("-d", str(path),
+                                                                                               "list")}
+    assert got == {
+        "February Revolution": ("1917-03-08/1917-03-16", None, "interval", ["revolution"]),
+        "Bolsheviks take power": ("1917-11-07", "1917-10-25", "day", ["revolution"]),
+        "Capital moves to Moscow": ("1918-03", None, "month", ["government"]),
+        "Civil War": ("1918/1922", None, "interval", ["war"]),
+        "New Economic Policy begins": ("1921", None, "year", ["economy"]),
+        "USSR founded": ("1922-12-30", None, "day", ["government"]),
+        "Lenin dies": ("1924-01-21", None, "day", []),
+        "First Five-Year Plan": ("1928/1932", None, "interval", ["economy"]),
+    }
+    overview = chrono("-d", str(path))
+    assert overview.stdout.splitlines()[:3] == ["The Russian Revolution and after",
+                                                "A teaching timeline built in Google Sheets.", "8 events, 1917 to 1932"]
+
+
+def test_bare_json_array_from_another_program() -> None:
+    got = records("-d", str(OWN / "array.json"), "list")
+    assert [(r["id"], r["date"]) for r in got] == [
+        ("sputnik-1-launched-1957", "1957-10-04"), ("gagarin-orbits-the-earth-1961", "1961-04-12"),
+        ("tereshkova-in-space-1963", "1963-06-16"), ("apollo-11-lands-on-the-moon-1969", "1969-07-20"),
+        ("apollo-soyuz-test-project-1975", "1975-07")]
+    assert got[0]["extra"] == {"url": "https://example.org/sputnik", "score": 0.9}
+    assert got[2]["tags"] == ["crewed", "women"]
+    assert got[4]["summary"] == "A US and a Soviet craft dock in orbit."
+
+
+def test_semicolon_separated_table_with_mapped_columns() -> None:
+    path = str(OWN / "semicolon.csv")
+    refused = chrono("-d", path, "list")
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(f"{path}:1:1: no date column;")
+    got = records("-m", "date=Datum", "-m", "title=Titel", "--map", "sources=Quelle", "-d", path, "list")
+    assert [(r["date"], r["title"], r["tags"], r["sources"]) for r in got] == [
+        ("1917-03-08", "Streiks in Petrograd; Beginn der Februarrevolution", ["revolution", "petrograd"],
+         [{"title": "Figes 1996, p. 307"}]),
+        ("1917-11-07", 'Bolschewiki übernehmen die Macht, "Oktoberrevolution"', ["revolution"],
+         [{"title": "Pipes 1990"}]),
+        ("1918-03-03", "Frieden von Brest-Litowsk", ["war", "diplomacy"], []),
+    ]
+
+
+def test_tsv_with_people_and_places() -> None:
+    done = chrono("-d", str(OWN / "crew.tsv"), "list", "--person", "Korolev", "-F", "date,title,people")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ("date\ttitle\tpeople\n1957-10-04\tSputnik 1 launched\tSergei Korolev\n"
+                           "1961-04-12\tVostok 1: Gagarin orbits the Earth\tYuri Gagarin; Sergei Korolev\n")
+
+
+def test_messy_table_strict_by_default() -> None:
+    path = str(OWN / "messy.csv")
+    done = chrono("-d", path, "list")
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 3, lines
+    assert lines[0].startswith(f"{path}:5:1: event #4: date '19O8': ")
+    assert lines[1].startswith(f"{path}:19:1: event #18: date '31/02/1952': ")
+    assert lines[2] == f'{path}:28:1: event #27: missing required field "title"'
+
+
+def test_messy_table_skip_invalid(tmp_path: Path) -> None:
+    path = str(OWN / "messy.csv")
+    for run in ("cold", "cached"):
+        done = chrono("--skip-invalid", "-d", path, "list", "--count", cache=tmp_path)
+        assert done.returncode == 0, run
+        assert done.stdout == "37\n"
+        assert done.stderr == f"chrono: skipped 3 of 40 rows with problems; chrono validate {path} lists them\n"
+    # The cache entry built with --skip-invalid is not used without it.
+    assert chrono("-d", path, "list", "--count", cache=tmp_path).returncode == 2
+    nothing = chrono("--skip-invalid", "-d", path, "list", "--year", "1908", cache=tmp_path)
+    assert nothing.returncode == 1
+
+
+def test_stdin_csv() -> None:
+    done = chrono("-d", "-", "list", "-F", "id,date", stdin="date,title\nDec 1934,Kirov\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "id\tdate\nkirov-1934\t1934-12\n"
+
+
+def sheet_from_timelinejs(doc: dict) -> str:
+    """A TimelineJS Google Sheet (as CSV) holding the events of a TimelineJS JSON document."""
+    columns = ["Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time", "Display Date",
+               "Headline", "Text", "Media", "Media Credit", "Media Caption", "Media Thumbnail", "Type", "Group",
+               "Background"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
+    writer.writeheader()
+    if "title" in doc:
+        writer.writerow({"Headline": doc["title"]["text"]["headline"], "Text": doc["title"]["text"]["text"],
+                         "Type": "title"})
+    for item in doc["events"]:
+        row = {"Year": item["start_date"]["year"], "Month": item["start_date"].get("month", ""),
+               "Day": item["start_date"].get("day", ""), "Display Date": item.get("display_date", ""),
+               "Headline": item["text"]["headline"], "Text": item["text"]["text"], "Group": item.get("group", "")}
+        if "end_date" in item:
+            row.update({"End Year": item["end_date"]["year"], "End Month": item["end_date"].get("month", ""),
+                        "End Day": item["end_date"].get("day", "")})
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def test_timelinejs_export_round_trips_through_a_sheet(tmp_path: Path) -> None:
+    exported = chrono("export", "--to", "timelinejs")
+    assert exported.returncode == 0, exported.stderr
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(sheet_from_timelinejs(json.loads(exported.stdout)), encoding="utf-8")
+    original = json.loads(BUNDLED.read_text(encoding="utf-8"))["events"]
+    loaded = records("-d", str(sheet), "list", "--sort", "id")
+    assert len(loaded) == len(original) == 281
+    want = sorted((e["title"], e["date"], e.get("date_os")) for e in original)
+    got = sorted((r["title"], r["date"], r.get("date_os")) for r in loaded)
+    assert got == want
+
+
+EDTF_POINTS = st.one_of(
+    st.dates(min_value=__import__("datetime").date(1000, 1, 1),
+             max_value=__import__("datetime").date(2500, 12, 31)).flatmap(
+        lambda d: st.sampled_from([d.isoformat(), d.isoformat()[:7], d.isoformat()[:4],
+                                   f"{d.year:04d}-{21 + d.month % 4}", f"{d.isoformat()[:3]}X"])),
+)
+EDTF = st.builds(
+    lambda a, b, qa, qb, kind: a + qa if kind == "point" else (
+        f"{a}{qa}/{b}{qb}" if kind == "both" else (f"{a}{qa}/.." if kind == "from" else f"../{b}{qb}")),
+    EDTF_POINTS, EDTF_POINTS, st.sampled_from(["", "?", "~", "%"]), st.sampled_from(["", "?", "~", "%"]),
+    st.sampled_from(["point", "both", "from", "until"]),
+).filter(lambda text: _valid(text))
+
+
+def _valid(text: str) -> bool:
+    try:
+        day_span(text)
+    except ValueError:
+        return False
+    return True
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(EDTF, min_size=1, max_size=12))
+def test_printed_dates_read_back_from_a_data_file(run, tmp_path: Path, values: list[str]) -> None:
+    """For any date the CLI prints as `when`, reading that text from a file gives the same days."""
+    rows = [{"id": f"e{i}", "date": v, "title": "T"} for i, v in enumerate(values)]
+    printed = run("list", "-F", "id,when", "--no-header", data="-", input=json.dumps(rows))
+    assert printed.exit_code == 0, printed.stderr
+    whens = dict(line.split("\t") for line in printed.stdout.splitlines())
+    assert all(whens[f"e{i}"] == human(v) for i, v in enumerate(values))
+    table = "id,date,title\n" + "".join(f'e{i},"{whens[f"e{i}"]}",T\n' for i in range(len(values)))
+    again = run("list", "-f", "json", data="-", input=table)
+    assert again.exit_code == 0, again.stderr
+    read = {r["id"]: (r["earliest"], r["latest"]) for r in json.loads(again.stdout)}
+    for i, v in enumerate(values):
+        first, last, _ = day_span(v)
+        iso = [None if d in (0, 99999999) else f"{d // 10000:04d}-{d // 100 % 100:02d}-{d % 100:02d}"
+               for d in (first, last)]
+        assert read[f"e{i}"] == tuple(iso), (v, whens[f"e{i}"])
+
+
+@pytest.mark.parametrize("name", ["space-race.csv", "timelinejs-sheet.csv", "array.json", "crew.tsv"])
+def test_every_fixture_validates(name: str) -> None:
+    done = chrono("validate", str(OWN / name))
+    assert done.returncode == 0, done.stderr
