@@ -54,3 +54,13 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("CHRONO_DATA", "COLUMNS", "NO_COLOR")}
     env.update(extra)
     return env
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> str:
+    """Write a file of text (UTF-8) or bytes into tmp_path and return its path."""
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return str(path)

@@ -10,15 +10,7 @@ import pytest
 from chrono.formats import detect_kind, open_reader
 from chrono.formats.csv_reader import sniff_delimiter, unguard
 from chrono.load import scan
-
-
-def write(tmp_path: Path, name: str, content: str | bytes) -> str:
-    path = tmp_path / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return str(path)
+from conftest import write
 
 
 def problems_of(path: str) -> list[str]:

@@ -12,6 +12,7 @@ from chrono.check import Checker
 from chrono.load import scan
 from chrono.model import Event, LoadOptions
 from chrono.query import Filters
+from conftest import write
 
 GOOD = {
     "id": "kirov-assassinated",
@@ -22,15 +23,6 @@ GOOD = {
     "sources": [{"source": "book"}],
 }
 DECLARED = {"sources": {"book": {"title": "A Book"}}, "tags": {"purges": "Purges"}}
-
-
-def write(tmp_path: Path, name: str, content: str | bytes) -> str:
-    path = tmp_path / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return str(path)
 
 
 def problems_of(path: str, strict: bool = False) -> list[str]:

@@ -12,12 +12,7 @@ from chrono.load import scan
 from chrono.model import Event, LoadOptions
 from chrono.normalise import build_map, column_key, csv_sources, parse_mapping, slug
 from chrono.query import Filters
-
-
-def write(tmp_path: Path, name: str, content: str) -> str:
-    path = tmp_path / name
-    path.write_text(content, encoding="utf-8")
-    return str(path)
+from conftest import write
 
 
 def events_of(path: str, **options: object) -> list[Event]:
