@@ -252,6 +252,9 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--count", is_flag=True, help="Print only the number of results."),
         click.option("--calendar", type=click.Choice(("julian", "gregorian")),
                      help="Show dates in one calendar: julian (Old Style where known) or gregorian."),
+        click.option("--raw", is_flag=True,
+                     help="CSV: write cells as they are, without the ' that keeps spreadsheets from reading "
+                          "cells beginning with =, +, -, @ as formulas."),
     ]
 
     @functools.wraps(func)
@@ -272,7 +275,7 @@ def _output_from(kw: dict[str, Any]) -> Output:
     return Output(
         format=fmt, style=style, fields=kw.pop("fields"), header=not kw.pop("no_header"),
         count=kw.pop("count"), calendar=kw.pop("calendar") or "both",
-        color=fmt == "table" and use_color(), width=terminal_width(),
+        color=fmt == "table" and use_color(), width=terminal_width(), raw=kw.pop("raw"),
     )
 
 
@@ -731,8 +734,11 @@ def _export_filters(func: Callable[..., Any]) -> Callable[..., Any]:
 @cli.lazy("export",
           click.option("-o", "--output", "path", metavar="FILE",
                        help="Write to FILE (atomically) instead of stdout; required for sqlite."),
+          click.option("--raw", is_flag=True,
+                       help="CSV: write cells as they are, without the ' that keeps spreadsheets from reading "
+                            "cells beginning with =, +, -, @ as formulas."),
           _export_filters, click.pass_context)
-def export_cmd(ctx: click.Context, fmt: str, path: str | None, filters: Filters) -> None:
+def export_cmd(ctx: click.Context, fmt: str, path: str | None, raw: bool, filters: Filters) -> None:
     """Export the filtered events for other tools.
 
     \b
@@ -745,6 +751,8 @@ def export_cmd(ctx: click.Context, fmt: str, path: str | None, filters: Filters)
     markdown    a dated list with sources, for a paper
 
     Files are written atomically: a failed export leaves the old file as it was.
+    CSV cells that begin with =, +, -, @, tab or CR get a leading ' so that
+    spreadsheets do not run them as formulas (--raw leaves them as they are).
 
     \b
     Examples:
@@ -759,18 +767,23 @@ def export_cmd(ctx: click.Context, fmt: str, path: str | None, filters: Filters)
     if fmt in BINARY_FORMATS and path is None:
         raise UsageError(f"--to {fmt} writes a database file; give one with -o FILE")
     events = index.events(filters)
+    writers = dict(TEXT_WRITERS)
+    if raw:
+        from chrono.export import write_csv
+
+        writers["csv"] = functools.partial(write_csv, raw=True)
     if path is None:
-        n = TEXT_WRITERS[fmt](events, index.chronology, sys.stdout)
+        n = writers[fmt](events, index.chronology, sys.stdout)
     elif fmt == "sqlite":
         with atomic_path(path) as tmp:
             os.unlink(tmp)
             n = write_sqlite(events, index.chronology, tmp)
     elif _is_special(path):
         with open(path, "w", encoding="utf-8", newline="") as f:
-            n = TEXT_WRITERS[fmt](events, index.chronology, f)
+            n = writers[fmt](events, index.chronology, f)
     else:
         with atomic_file(path) as f:
-            n = TEXT_WRITERS[fmt](events, index.chronology, f)
+            n = writers[fmt](events, index.chronology, f)
     if path is not None and not _is_special(path):
         click.echo(f"chrono: wrote {n} event{'s' if n != 1 else ''} to {path}", err=True)
     if n == 0:
