@@ -42,6 +42,12 @@ def test_commands_and_options() -> None:
         (f"chrono -d {MINI} list --person len", ["Vladimir Lenin"]),
         (f"chrono -d {MINI} list --place lenin", ["Leningrad"]),
         (f"chrono -d {MINI} list -f j", ["json", "jsonl"]),
+        (f"chrono -d {MINI} list --source p", ["paper"]),
+        (f"chrono -d {MINI} tags --not-source B", ["book"]),
+        (f"chrono -d {MINI} list --source Se", ["Service"]),
+        (f"chrono -d {MINI} list --certainty ", ["disputed", "uncertain", "certain"]),
+        (f"chrono -d {MINI} search x --certainty d", ["disputed"]),
+        (f"chrono -d {MINI} list --precision d", ["day", "decade"]),
     ],
 )
 def test_values(words: str, expected: list[str]) -> None:

@@ -128,6 +128,15 @@ def _complete_facet(ctx: click.Context, kind: str, incomplete: str) -> list[Any]
         w.startswith(low) for w in v.casefold().replace("-", " ").split())]
 
 
+def _complete_sources(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    try:
+        names = _session(ctx).index.source_names()
+    except Exception:  # noqa: BLE001 - completion must never fail loudly
+        return []
+    low = incomplete.casefold()
+    return [n for n in names if n.casefold().startswith(low)]
+
+
 def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     try:
         index = _session(ctx).index
@@ -154,7 +163,7 @@ def _session(ctx: click.Context) -> Session:
 
 def filter_options(func: Callable[..., Any], date_to: bool = True) -> Callable[..., Any]:
     """Add the shared filters and pass them to the command as one `filters` argument."""
-    from chrono.query import SORT_KEYS
+    from chrono.query import CERTAINTY_CHOICES, PRECISION_CHOICES, SORT_KEYS
 
     options = [
         click.option("-t", "--tag", "tags", multiple=True, metavar="TAG", shell_complete=_complete_tags,
@@ -181,6 +190,16 @@ def filter_options(func: Callable[..., Any], date_to: bool = True) -> Callable[.
                      help="Order of results [default: relevance for search, else date]."),
         click.option("--reverse", is_flag=True, help="Reverse the order."),
         click.option("-n", "--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N results."),
+        click.option("--source", "sources", multiple=True, metavar="KEY", shell_complete=_complete_sources,
+                     help="Events citing this source: a key (see chrono sources) or a name in a citation, "
+                          "e.g. Khlevniuk (repeat: any of them)."),
+        click.option("--not-source", "not_sources", multiple=True, metavar="KEY", shell_complete=_complete_sources,
+                     help="Leave out events citing this source (repeatable)."),
+        click.option("--certainty", multiple=True, type=click.Choice(CERTAINTY_CHOICES, case_sensitive=False),
+                     help="Events whose date or account is disputed, uncertain, or certain (neither) "
+                          "(repeat: any of them)."),
+        click.option("--precision", multiple=True, type=click.Choice(PRECISION_CHOICES, case_sensitive=False),
+                     help="Events dated to this precision (repeat: any of them)."),
     ]
 
     @functools.wraps(func)
@@ -206,6 +225,8 @@ def _filters_from(kw: dict[str, Any]) -> Filters:
         tags=kw.pop("tags"), not_tags=kw.pop("not_tags"), start=start, end=end,
         within=kw.pop("within"), people=kw.pop("people"), places=kw.pop("places"),
         sort=kw.pop("sort"), reverse=kw.pop("reverse"), limit=kw.pop("limit"),
+        sources=kw.pop("sources"), not_sources=kw.pop("not_sources"), certainty=kw.pop("certainty"),
+        precision=kw.pop("precision"),
     )
 
 
@@ -368,7 +389,8 @@ class ChronoCommand(click.Command):
 class ChronoGroup(click.Group):
     """A group whose commands are built only when used, listed in the order of the README tour."""
 
-    order = ("list", "filter", "search", "show", "on", "tags", "timeline", "export", "validate", "cache")
+    order = ("list", "filter", "search", "show", "on", "tags", "sources", "between", "cite", "timeline", "export",
+             "validate", "cache")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -489,8 +511,19 @@ def list_cmd(ctx: click.Context, filters: Filters, output: Output) -> None:
       chrono list --tag purges --year 1937
       chrono list --from 1934-12 --to 1935 --person Kirov
       chrono list --tag purges | cut -f1,2
+      chrono list --certainty disputed --source Khlevniuk
     """
+    output = _with_note(filters, output)
     _done(ctx, _print_events(_session(ctx).index, filters, output), output)
+
+
+def _with_note(filters: Filters, output: Output) -> Output:
+    """On a table without -F, --certainty disputed or uncertain adds the note that says why to the columns."""
+    if output.format == "table" and not output.fields and {"disputed", "uncertain"} & set(filters.certainty):
+        from chrono.render import DEFAULT_FIELDS
+
+        return _replace(output, fields=(*DEFAULT_FIELDS, "note"))
+    return output
 
 
 @cli.lazy("filter", filter_options, output_options, click.pass_context)
@@ -511,6 +544,7 @@ def filter_cmd(ctx: click.Context, filters: Filters, output: Output) -> None:
             "filter needs at least one filter, e.g. --tag purges, --year 1937 or --from 1934 --to 1938 "
             "(use chrono list to see everything)"
         )
+    output = _with_note(filters, output)
     _done(ctx, _print_events(_session(ctx).index, filters, output), output)
 
 
@@ -667,6 +701,49 @@ def tags_cmd(ctx: click.Context, facet: str | None, filters: Filters, output: Ou
     else:
         n = render_rows((kind, "count"), rows, _replace(output, fields=None))
     _done(ctx, n, output, "tags" if kind == "tag" else ("people" if kind == "person" else "places"))
+
+
+@cli.lazy("sources",
+          click.option("--works", is_flag=True,
+                       help="List the works the sources cite (a historian and year, as cited) instead."),
+          filter_options, output_options, click.pass_context)
+def sources_cmd(ctx: click.Context, works: bool, filters: Filters, output: Output) -> None:
+    """Sources with the number of filtered events citing each: key, title, kind and file.
+
+    Without filters every declared source is listed, cited or not; with
+    filters, those that the matching events cite. --works lists instead the
+    historians' works that the sources cite (a citation up to its first
+    comma, such as 'Service 2004'). Any of these keys or historians' names
+    can be given to --source.
+
+    \b
+    Examples:
+      chrono sources
+      chrono sources --tag purges --year 1937
+      chrono sources --works -n 5
+      chrono list --source Khlevniuk --year 1937
+    """
+    from chrono.render import render_rows
+
+    index = _session(ctx).index
+    plain = _replace(output, fields=None)
+    if works:
+        n = render_rows(("work", "source", "count"), index.cited_works(filters), plain)
+        _done(ctx, n, output, "works")
+        return
+    declared = index.chronology.sources
+    rows = []
+    for key, title, count in index.source_counts(filters):
+        info = declared.get(key, {}) if key is not None else {}
+        info = info if isinstance(info, dict) else {}
+        rows.append((key, count, _field_text(info.get("title")) or title, _field_text(info.get("kind")),
+                     _field_text(info.get("file"))))
+    _done(ctx, render_rows(("source", "count", "title", "kind", "file"), rows, plain), output, "sources")
+
+
+def _field_text(value: Any) -> str | None:
+    """A declared source's field as text, None when it is absent."""
+    return None if value is None else str(value)
 
 
 @cli.lazy("timeline",

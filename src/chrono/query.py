@@ -9,11 +9,15 @@ from typing import NamedTuple
 from chrono.errors import UsageError
 
 SORT_KEYS = ("date", "title", "id", "relevance")
+# --certainty values: "certain" selects the events that carry no certainty field.
+CERTAINTY_CHOICES = ("disputed", "uncertain", "certain")
+# The precisions of dates (chrono.dates.PRECISIONS, repeated here so that options need not import dates).
+PRECISION_CHOICES = ("day", "month", "season", "year", "decade", "interval")
 SCOPES = {"tag": "tags", "person": "people aliases", "place": "places aliases"}
 
 
 class Filters(NamedTuple):
-    """The shared filters: tags, date range, people, places, order and limit."""
+    """The shared filters: tags, date range, people, places, sources, certainty, precision, order and limit."""
 
     tags: tuple[str, ...] = ()
     not_tags: tuple[str, ...] = ()
@@ -27,6 +31,10 @@ class Filters(NamedTuple):
     limit: int | None = None
     month_day: tuple[int, int] | None = None
     julian: bool = False
+    sources: tuple[str, ...] = ()
+    not_sources: tuple[str, ...] = ()
+    certainty: tuple[str, ...] = ()
+    precision: tuple[str, ...] = ()
 
     @property
     def any(self) -> bool:
@@ -34,6 +42,7 @@ class Filters(NamedTuple):
         return bool(
             self.tags or self.not_tags or self.start is not None or self.end is not None
             or self.people or self.places or self.month_day
+            or self.sources or self.not_sources or self.certainty or self.precision
         )
 
 
@@ -117,3 +126,18 @@ def parse_search(text: str) -> Search:
             "'\"five-year plan\"', trotsk* or tag:purges"
         )
     return Search(text, tuple(include), tuple(exclude), tuple(words))
+
+
+_YEAR_RE = re.compile(r"\s*\(?\d{4}")
+
+
+def cited_work(cite: str) -> str:
+    """The work a historian's citation names: 'Service 2004, p. 314' -> 'Service 2004' (up to the first comma)."""
+    return cite.split(",", 1)[0].strip()
+
+
+def cited_name(cite: str) -> str:
+    """The author a historian's citation names: 'Davies and Wheatcroft 2004, p. 401' -> 'Davies and Wheatcroft'."""
+    work = cited_work(cite)
+    m = _YEAR_RE.search(work)
+    return (work[: m.start()] if m else work).strip()
