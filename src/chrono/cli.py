@@ -746,6 +746,50 @@ def _field_text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+@cli.lazy("between", click.argument("first", metavar="A", shell_complete=_complete_ids),
+          click.argument("second", metavar="B", shell_complete=_complete_ids),
+          click.option("--list", "listing", is_flag=True,
+                       help="List the events strictly between A and B (after A is over, before B begins)."),
+          filter_options, output_options, click.pass_context)
+def between_cmd(ctx: click.Context, first: str, second: str, listing: bool, filters: Filters,
+                output: Output) -> None:
+    """How long from A to B, in years, months and days, and what happened in between.
+
+    A and B are event ids (or unique prefixes) or dates (1934-12-01, 'Dec
+    1934', 1930s). An event is counted from its start: its day, or the first
+    day of its month, year or interval; Old Style dates are counted in their
+    New Style (Gregorian) form. The answer is no more precise than the dates:
+    two days give years, months and days; a month gives 'about' years and
+    months; a season, year or decade 'about' years. When B is before A the
+    answer ends in 'before'. The filters apply to the events of --list and
+    --count (the number of events between).
+
+    \b
+    Examples:
+      chrono between lenin-dies kirov-assassinated
+      chrono between lenin-dies 1934-12-01 -f json
+      chrono between kirov-assassinated great-terror --list
+      chrono between 1924 1929 --list --tag opposition -f ids
+    """
+    from chrono.between import measure, print_ends, print_interval, resolve, strictly_between
+
+    index = _session(ctx).index
+    if filters.start is not None or filters.end is not None:
+        raise UsageError("between sets the dates of the events it lists; leave out --from, --to, --year and --around")
+    interval = measure(resolve(index, first), resolve(index, second))
+    if filters.any and not (listing or output.count):
+        raise UsageError("the filters choose the events listed; add --list (or --count)")
+    if not (listing or output.count):
+        print_interval(interval, _replace(output, fields=None))
+        return
+    if output.format == "table" and not output.count:
+        print_ends(interval, output)
+        click.echo("")
+    days = strictly_between(interval.first, interval.second)
+    start, end = days if days is not None else (1, 0)  # no day between them: a range nothing lies within
+    _done(ctx, _print_events(index, filters._replace(start=start, end=end, within=True), output), output)
+
+
 @cli.lazy("timeline",
           click.option("--by", "period", type=click.Choice(("year", "decade", "month")), default="year",
                        show_default=True, help="Length of one bar's period."),
