@@ -29,7 +29,7 @@ def complete(words: str, shell: str = "bash") -> list[str]:
 
 def test_commands_and_options() -> None:
     assert "search" in complete("chrono se")
-    assert complete("chrono bet") == ["between"]
+    assert complete("chrono ci") == ["cite"] and complete("chrono bet") == ["between"]
     assert "--tag" in complete("chrono list --ta")
     assert "--format" in complete(f"chrono -d {MINI} list --for")
 
@@ -51,6 +51,7 @@ def test_commands_and_options() -> None:
         (f"chrono -d {MINI} list --precision d", ["day", "decade"]),
         (f"chrono -d {MINI} between lenin", ["lenin-dies", "lenin-enrolment"]),
         (f"chrono -d {MINI} between lenin-dies kir", ["kirov-assassinated"]),
+        (f"chrono -d {MINI} cite gr", ["great-terror"]),
     ],
 )
 def test_values(words: str, expected: list[str]) -> None:

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from chrono.cli import cli
 
-COMMANDS = ["list", "filter", "search", "show", "on", "tags", "sources", "between", "timeline", "export",
+COMMANDS = ["list", "filter", "search", "show", "on", "tags", "sources", "between", "cite", "timeline", "export",
             "validate", "cache", "cache info", "cache clear"]
 
 

@@ -790,6 +790,48 @@ def between_cmd(ctx: click.Context, first: str, second: str, listing: bool, filt
     _done(ctx, _print_events(index, filters._replace(start=start, end=end, within=True), output), output)
 
 
+@cli.lazy("cite", click.argument("ids", nargs=-1, required=True, shell_complete=_complete_ids),
+          click.option("--style", "style", type=click.Choice(("plain", "markdown", "bibtex", "csl-json")),
+                       default="plain", show_default=True, help="Citation style."),
+          click.pass_context)
+def cite_cmd(ctx: click.Context, ids: tuple[str, ...], style: str) -> None:
+    """Cite events: their sources as a list a paper can use.
+
+    IDS are event ids or unique prefixes. plain and markdown give, for each
+    event, one line per distinct citation: the source from its declared
+    fields (author, title, kind, publisher, year, url, file), then the
+    historian's citation as the source gives it, with pages. bibtex and
+    csl-json give one entry per distinct citation of all the events (the
+    source key, with a suffix for a page citation, and that citation in
+    note); fields a source does not declare are left out, never made up.
+
+    \b
+    Examples:
+      chrono cite kirov-assassinated
+      chrono cite lenin-dies kirov-assassinated --style markdown
+      chrono cite kirov-assassinated --style bibtex > kirov.bib
+      chrono list --tag show-trials -f ids | xargs chrono cite --style csl-json
+    """
+    from chrono import cite
+
+    index = _session(ctx).index
+    events, missing = index.by_ids(ids)
+    declared = index.chronology.sources
+    if events:
+        if style == "bibtex":
+            text = cite.write_bibtex(events, declared)
+        elif style == "csl-json":
+            text = cite.write_csl_json(events, declared, ascii_only=not _stdout_is_utf8())
+        else:
+            text = cite.write_text(events, declared, markdown=style == "markdown")
+        click.echo(text, nl=False)
+    for wanted in missing:
+        hint = index.suggest_id(wanted)
+        click.echo(f"chrono: no event with id {wanted!r}" + (f"; did you mean {hint!r}?" if hint else ""), err=True)
+    if missing:
+        ctx.exit(EXIT_NO_MATCH)
+
+
 @cli.lazy("timeline",
           click.option("--by", "period", type=click.Choice(("year", "decade", "month")), default="year",
                        show_default=True, help="Length of one bar's period."),
