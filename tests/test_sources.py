@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 from pathlib import Path
@@ -17,7 +18,9 @@ def chrono(*args: str) -> subprocess.CompletedProcess[str]:
                           env=subprocess_env(), check=False)
 
 
+@functools.cache
 def bundled_json(*filters: str) -> list[dict]:
+    """The bundled events `chrono list` prints as JSON with these filters (read once per set of filters)."""
     result = chrono("list", *filters, "-f", "json")
     assert result.returncode in (0, 1), result.stderr
     return json.loads(result.stdout)
