@@ -151,6 +151,9 @@ def test_unknown_source_is_a_usage_error_with_a_hint(run) -> None:
                              "the sources and chrono sources --works the historians' works they cite)\n")
     result = run("list", "--not-source", "zzzz")
     assert result.exit_code == 2 and "unknown source 'zzzz' (chrono sources" in result.stderr
+    result = run("list", "--source", " ")
+    assert result.exit_code == 2 and "--source needs a source key or a name" in result.stderr
+    assert run("list", "--source", " Service ", "-f", "ids").stdout == "kirov-assassinated\n"
 
 
 def test_declared_source_that_no_event_cites_is_not_an_error(run, tmp_path: Path) -> None:

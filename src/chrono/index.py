@@ -257,7 +257,7 @@ class Index:
 
     def _source_clause(self, value: str, params: list[Any]) -> str:
         """SQL true for an event one of whose sources has the key value, or names it in its cite or title."""
-        needle = value.casefold()
+        needle = value.strip().casefold()
         if needle.isascii():
             fold = "lower"
         else:
@@ -282,8 +282,11 @@ class Index:
         checked = self._sources_checked
         declared = {k.casefold() for k in self.chronology.sources}
         for value in values:
-            if value in checked or value.casefold() in declared:
+            if value in checked or value.strip().casefold() in declared:
                 continue
+            if not value.strip():
+                raise UsageError("--source needs a source key or a name, e.g. --source Khlevniuk (chrono sources "
+                                 "lists the sources)")
             params: list[Any] = []
             clause = self._source_clause(value, params)
             if self.conn.execute(f"SELECT 1 FROM events e WHERE {clause} LIMIT 1", params).fetchone() is None:
