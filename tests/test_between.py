@@ -56,9 +56,9 @@ def chrono(*args: str) -> subprocess.CompletedProcess[str]:
         ("kirov-assas", "1935-01-01", "1 month"),
     ],
 )
-def test_interval_text(run, a: str, b: str, text: str) -> None:
-    result = run("between", a, b, "-f", "json", data=None)
-    assert result.exit_code == 0, result.stderr
+def test_interval_text(a: str, b: str, text: str) -> None:
+    result = chrono("between", a, b, "-f", "json")
+    assert result.returncode == 0 and result.stderr == ""
     assert json.loads(result.stdout)["text"] == text
 
 

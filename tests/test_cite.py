@@ -28,6 +28,12 @@ EVENTS = [
 ]
 
 
+def chrono(*args: str) -> subprocess.CompletedProcess[str]:
+    """The installed chrono, in a subprocess."""
+    return subprocess.run([*chrono_cmd(), *args], capture_output=True, text=True, encoding="utf-8",
+                          env=subprocess_env(), check=False)
+
+
 @pytest.fixture
 def cited(tmp_path: Path) -> Path:
     path = tmp_path / "cited.json"
@@ -65,8 +71,7 @@ def test_plain_and_markdown(run, cited: Path) -> None:
 
 
 def test_plain_on_the_bundled_chronology_gives_the_historians_citations() -> None:
-    result = subprocess.run([*chrono_cmd(), "cite", "lenin-dies"], capture_output=True, text=True,
-                            encoding="utf-8", env=subprocess_env(), check=False)
+    result = chrono("cite", "lenin-dies")
     assert result.returncode == 0 and result.stderr == ""
     lines = result.stdout.splitlines()
     assert lines[0] == "lenin-dies: Lenin dies at Gorki after a final stroke (21 Jan 1924)"
@@ -90,9 +95,9 @@ def parse_bibtex(text: str) -> dict[str, tuple[str, dict[str, str]]]:
     return {e.key: (e.entry_type, {k: f.value for k, f in e.fields_dict.items()}) for e in library.entries}
 
 
-def test_bibtex_parses_back_with_only_the_declared_fields(run, cited: Path) -> None:
-    result = run("cite", "kirov", "famine", "--style", "bibtex", data=cited)
-    assert result.exit_code == 0 and result.stderr == ""
+def test_bibtex_parses_back_with_only_the_declared_fields(cited: Path) -> None:
+    result = chrono("-d", str(cited), "cite", "kirov", "famine", "--style", "bibtex")
+    assert result.returncode == 0 and result.stderr == ""
     service = {"author": "Service, Robert", "title": "Stalin: A Biography", "year": "2004", "publisher": "Macmillan",
                "url": "https://example.org/service"}
     assert parse_bibtex(result.stdout) == {
@@ -107,8 +112,7 @@ def test_bibtex_parses_back_with_only_the_declared_fields(run, cited: Path) -> N
 
 
 def test_bibtex_of_the_bundled_chronology() -> None:
-    result = subprocess.run([*chrono_cmd(), "cite", "kirov-assassinated", "lenin-dies", "--style", "bibtex"],
-                            capture_output=True, text=True, encoding="utf-8", env=subprocess_env(), check=False)
+    result = chrono("cite", "kirov-assassinated", "lenin-dies", "--style", "bibtex")
     entries = parse_bibtex(result.stdout)
     assert entries["seed-wiki-service-2004-p-314"] == ("article", {
         "title": "Joseph Stalin: Consolidation of power (wiki article with historians' citations)",
@@ -120,9 +124,9 @@ def test_bibtex_of_the_bundled_chronology() -> None:
     assert len(entries) == 8 + 5
 
 
-def test_csl_json_items(run, cited: Path) -> None:
-    result = run("cite", "kirov", "famine", "--style", "csl-json", data=cited)
-    assert result.exit_code == 0 and result.stderr == ""
+def test_csl_json_items(cited: Path) -> None:
+    result = chrono("-d", str(cited), "cite", "kirov", "famine", "--style", "csl-json")
+    assert result.returncode == 0 and result.stderr == ""
     items = json.loads(result.stdout)
     by_id = {i["id"]: i for i in items}
     assert [i["id"] for i in items] == ["service-p-314", "service-pp-315-316", "notes", "pair-p-401", "site",

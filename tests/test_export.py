@@ -293,14 +293,21 @@ def _csv_titles(text: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("command", [("export", "--to", "csv"), ("list", "-f", "csv", "-F", "id,title"),
                                      ("list", "-f", "csv", "-F", "id,title,sources")])
-def test_csv_cells_that_start_a_formula_get_a_quote(run, formulas: Path, command: tuple[str, ...]) -> None:
-    result = run(*command, data=formulas)
-    assert result.exit_code == 0
-    titles = _csv_titles(result.stdout)
+def test_csv_cells_that_start_a_formula_get_a_quote(formulas: Path, command: tuple[str, ...]) -> None:
+    from conftest import chrono_cmd, subprocess_env
+
+    def chrono(*args: str) -> subprocess.CompletedProcess[bytes]:
+        # Bytes, so that a carriage return inside a cell is read as it was written.
+        return subprocess.run([*chrono_cmd(), "-d", str(formulas), *args], capture_output=True,
+                              env=subprocess_env(), check=False)
+
+    result = chrono(*command)
+    assert result.returncode == 0 and result.stderr == b""
+    titles = _csv_titles(result.stdout.decode("utf-8"))
     for title, event_id in FORMULAS.items():
         assert titles[event_id] == "'" + title
     assert titles["lenin-enrolment"] == "The Lenin Enrolment brings workers into the party"
-    raw = _csv_titles(run(*command, "--raw", data=formulas).stdout)
+    raw = _csv_titles(chrono(*command, "--raw").stdout.decode("utf-8"))
     for title, event_id in FORMULAS.items():
         assert raw[event_id] == title
 
