@@ -80,6 +80,25 @@ def test_sources_table_and_works(run) -> None:
     assert result.exit_code == 1 and result.stdout == "" and "no sources match" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("cite", "work", "name"),
+    [
+        ("Service 2004, p. 314", "Service 2004", "Service"),
+        ("Davies and Wheatcroft 2004, p. 401", "Davies and Wheatcroft 2004", "Davies and Wheatcroft"),
+        ("Conquest (1991), p. 3", "Conquest (1991)", "Conquest"),
+        ("Kotkin 2014a, pp. 5\u20136", "Kotkin 2014a", "Kotkin"),
+        ("\u0425\u043b\u0435\u0432\u043d\u044e\u043a 2015", "\u0425\u043b\u0435\u0432\u043d\u044e\u043a 2015",
+         "\u0425\u043b\u0435\u0432\u043d\u044e\u043a"),
+        ("p. 4", "", ""),
+        ("2004, p. 3", "", ""),
+    ],
+)
+def test_cited_work_and_name(cite: str, work: str, name: str) -> None:
+    from chrono.query import cited_name, cited_work
+
+    assert (cited_work(cite), cited_name(cite)) == (work, name)
+
+
 def test_sources_lists_undeclared_and_inline_sources(run, tmp_path: Path) -> None:
     path = tmp_path / "plain.json"
     path.write_text(json.dumps([
@@ -91,6 +110,9 @@ def test_sources_lists_undeclared_and_inline_sources(run, tmp_path: Path) -> Non
         {"source": "diary", "count": 2, "title": None, "kind": None, "file": None},
         {"source": None, "count": 1, "title": "Pravda, 2 March 1930", "kind": None, "file": None},
     ]
+    # A page alone ('p. 4') names no work.
+    result = run("sources", "--works", data=path)
+    assert result.exit_code == 1 and result.stdout == ""
 
 
 # --source and --not-source ----------------------------------------------------------------------

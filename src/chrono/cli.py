@@ -712,9 +712,9 @@ def sources_cmd(ctx: click.Context, works: bool, filters: Filters, output: Outpu
 
     Without filters every declared source is listed, cited or not; with
     filters, those that the matching events cite. --works lists instead the
-    historians' works that the sources cite (a citation up to its first
-    comma, such as 'Service 2004'). Any of these keys or historians' names
-    can be given to --source.
+    historians' works that the sources cite: citations of the form 'Author
+    YEAR, pages', up to the first comma ('Service 2004'). Any of these keys
+    or historians' names can be given to --source.
 
     \b
     Examples:

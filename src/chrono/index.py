@@ -257,6 +257,8 @@ class Index:
 
     def _source_clause(self, value: str, params: list[Any]) -> str:
         """SQL true for an event one of whose sources has the key value, or names it in its cite or title."""
+        import json
+
         needle = value.strip().casefold()
         if needle.isascii():
             fold = "lower"
@@ -268,8 +270,6 @@ class Index:
         clause = (f"EXISTS (SELECT 1 FROM json_each(e.sources) j WHERE {fold}(json_extract(j.value, '$.source')) = ?"
                   f" OR instr({fold}(json_extract(j.value, '$.cite')), ?) > 0"
                   f" OR instr({fold}(json_extract(j.value, '$.title')), ?) > 0)")
-        import json
-
         if json.dumps(needle, ensure_ascii=False)[1:-1] == needle:
             # The value appears in the stored JSON text as it is: a cheap test first, then the exact one.
             clause = f"(instr({fold}(e.sources), ?) > 0 AND {clause})"
@@ -293,7 +293,7 @@ class Index:
                 import difflib
 
                 known = {n.casefold(): n for n in self.source_names()}
-                close = difflib.get_close_matches(value.casefold(), list(known), n=1, cutoff=0.6)
+                close = difflib.get_close_matches(value.strip().casefold(), list(known), n=1, cutoff=0.6)
                 hint = f"; did you mean {known[close[0]]!r}?" if close else ""
                 raise UsageError(f"unknown source {value!r}{hint} (chrono sources lists the sources and "
                                  "chrono sources --works the historians' works they cite)")
@@ -342,8 +342,9 @@ class Index:
 
         events: dict[tuple[str, str | None], set[int]] = {}
         for n, key, cite, _ in self._cited(filters._replace(limit=None, sort=None)):
-            if isinstance(cite, str) and cite:
-                events.setdefault((cited_work(cite), key if isinstance(key, str) else None), set()).add(n)
+            work = cited_work(cite) if isinstance(cite, str) else ""
+            if work:
+                events.setdefault((work, key if isinstance(key, str) else None), set()).add(n)
         rows = sorted(((w, k, len(ns)) for (w, k), ns in events.items()),
                       key=lambda r: (-r[2], r[0].casefold(), r[1] or ""))
         return rows[: filters.limit] if filters.limit is not None else rows

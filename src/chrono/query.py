@@ -128,16 +128,17 @@ def parse_search(text: str) -> Search:
     return Search(text, tuple(include), tuple(exclude), tuple(words))
 
 
-_YEAR_RE = re.compile(r"\s*\(?\d{4}")
+# A historian's citation: author(s) and year, then pages ('Service 2004, p. 314').
+_WORK_RE = re.compile(r"\s*([^,]*?[^\W\d_][^,]*?)\s*\(?(\d{4})\)?[a-z]?\s*(?:,|$)")
 
 
 def cited_work(cite: str) -> str:
-    """The work a historian's citation names: 'Service 2004, p. 314' -> 'Service 2004' (up to the first comma)."""
-    return cite.split(",", 1)[0].strip()
+    """The work a citation names, up to its first comma: 'Service 2004, p. 314' -> 'Service 2004'; '' if no year."""
+    m = _WORK_RE.match(cite)
+    return cite.split(",", 1)[0].strip() if m else ""
 
 
 def cited_name(cite: str) -> str:
-    """The author a historian's citation names: 'Davies and Wheatcroft 2004, p. 401' -> 'Davies and Wheatcroft'."""
-    work = cited_work(cite)
-    m = _YEAR_RE.search(work)
-    return (work[: m.start()] if m else work).strip()
+    """The author a citation names: 'Davies and Wheatcroft 2004, p. 401' -> 'Davies and Wheatcroft'; '' if none."""
+    m = _WORK_RE.match(cite)
+    return m.group(1).strip() if m else ""
