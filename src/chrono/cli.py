@@ -758,11 +758,12 @@ def between_cmd(ctx: click.Context, first: str, second: str, listing: bool, filt
     A and B are event ids (or unique prefixes) or dates (1934-12-01, 'Dec
     1934', 1930s). An event is counted from its start: its day, or the first
     day of its month, year or interval (of an interval open at the start, its
-    end); Old Style dates are counted in their New Style (Gregorian) form. The answer is no more precise than the dates:
-    two days give years, months and days; a month gives 'about' years and
-    months; a season, year or decade 'about' years. When B is before A the
-    answer ends in 'before'. The filters apply to the events of --list and
-    --count (the number of events between).
+    end); Old Style dates are counted in their New Style (Gregorian) form.
+    The answer is no more precise than the dates: two days give years, months
+    and days; a month gives 'about' years and months; a season, year or
+    decade 'about' years. When B is before A the answer ends in 'before'.
+    The filters apply to the events of --list and --count (the number of
+    events between).
 
     \b
     Examples:
