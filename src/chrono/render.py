@@ -54,8 +54,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(text: str) -> str:
-    """A CSV cell that Excel and LibreOffice show as text: a leading ' before a cell that could start a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A CSV cell that Excel and LibreOffice show as text: a leading ' before a cell that could start a formula.
+
+    A cell that already begins with ' before such a character gets one more, so that a reader which removes
+    one leading ' from every cell whose text after its leading 's begins a formula gets the text back exactly.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
 
 
 def csv_writerow(out: TextIO) -> Callable[[Sequence[str]], Any]:
