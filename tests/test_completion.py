@@ -29,6 +29,7 @@ def complete(words: str, shell: str = "bash") -> list[str]:
 
 def test_commands_and_options() -> None:
     assert "search" in complete("chrono se")
+    assert complete("chrono ci") == ["cite"] and complete("chrono bet") == ["between"]
     assert "--tag" in complete("chrono list --ta")
     assert "--format" in complete(f"chrono -d {MINI} list --for")
 
@@ -42,6 +43,15 @@ def test_commands_and_options() -> None:
         (f"chrono -d {MINI} list --person len", ["Vladimir Lenin"]),
         (f"chrono -d {MINI} list --place lenin", ["Leningrad"]),
         (f"chrono -d {MINI} list -f j", ["json", "jsonl"]),
+        (f"chrono -d {MINI} list --source p", ["paper"]),
+        (f"chrono -d {MINI} tags --not-source B", ["book"]),
+        (f"chrono -d {MINI} list --source Se", ["Service"]),
+        (f"chrono -d {MINI} list --certainty ", ["disputed", "uncertain", "certain"]),
+        (f"chrono -d {MINI} search x --certainty d", ["disputed"]),
+        (f"chrono -d {MINI} list --precision d", ["day", "decade"]),
+        (f"chrono -d {MINI} between lenin", ["lenin-dies", "lenin-enrolment"]),
+        (f"chrono -d {MINI} between lenin-dies kir", ["kirov-assassinated"]),
+        (f"chrono -d {MINI} cite gr", ["great-terror"]),
     ],
 )
 def test_values(words: str, expected: list[str]) -> None:

@@ -7,8 +7,8 @@ from click.testing import CliRunner
 
 from chrono.cli import cli
 
-COMMANDS = ["list", "filter", "search", "show", "on", "tags", "timeline", "export", "validate", "cache",
-            "cache info", "cache clear"]
+COMMANDS = ["list", "filter", "search", "show", "on", "tags", "sources", "between", "cite", "timeline", "export",
+            "validate", "cache", "cache info", "cache clear"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -263,3 +263,83 @@ def test_export_to_stdout_device(run, tmp_path) -> None:
     assert result.exit_code == 0
     assert len(out.splitlines()) == 8
     assert Path(fifo).exists()
+
+
+# CSV safe for spreadsheets --------------------------------------------------------------------------
+
+FORMULAS = {"=HYPERLINK(\"http://x\",\"y\")": "kirov-assassinated", "+1+1": "lenin-dies", "-2+3": "famine-1932",
+            "@SUM(A1)": "great-terror", "\tTab first": "chistka", "\rCR first": "october-revolution"}
+
+
+@pytest.fixture
+def formulas(tmp_path) -> Path:
+    """The fixture with titles that a spreadsheet would take for formulas."""
+    doc = json.loads(MINI.read_text(encoding="utf-8"))
+    by_id = {e["id"]: e for e in doc["events"]}
+    for title, event_id in FORMULAS.items():
+        by_id[event_id]["title"] = title
+    by_id["lenin-enrolment"]["summary"] = "-- a summary that starts with dashes"
+    path = tmp_path / "formulas.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def _csv_titles(text: str) -> dict[str, str]:
+    import csv
+    import io
+
+    return {row["id"]: row["title"] for row in csv.DictReader(io.StringIO(text))}
+
+
+@pytest.mark.parametrize("command", [("export", "--to", "csv"), ("list", "-f", "csv", "-F", "id,title"),
+                                     ("list", "-f", "csv", "-F", "id,title,sources")])
+def test_csv_cells_that_start_a_formula_get_a_quote(formulas: Path, command: tuple[str, ...]) -> None:
+    from conftest import chrono_cmd, subprocess_env
+
+    def chrono(*args: str) -> subprocess.CompletedProcess[bytes]:
+        # Bytes, so that a carriage return inside a cell is read as it was written.
+        return subprocess.run([*chrono_cmd(), "-d", str(formulas), *args], capture_output=True,
+                              env=subprocess_env(), check=False)
+
+    result = chrono(*command)
+    assert result.returncode == 0 and result.stderr == b""
+    titles = _csv_titles(result.stdout.decode("utf-8"))
+    for title, event_id in FORMULAS.items():
+        assert titles[event_id] == "'" + title
+    assert titles["lenin-enrolment"] == "The Lenin Enrolment brings workers into the party"
+    raw = _csv_titles(chrono(*command, "--raw").stdout.decode("utf-8"))
+    for title, event_id in FORMULAS.items():
+        assert raw[event_id] == title
+
+
+def test_csv_guard_covers_every_column_and_the_other_commands(run, formulas: Path) -> None:
+    exported = run("export", "--to", "csv", data=formulas).stdout
+    assert "'-- a summary that starts with dashes" in exported
+    assert "\n'-- a summary" not in exported  # the guard sits inside the cell, after the comma
+    lines = run("tags", "-f", "csv", data=formulas).stdout
+    assert lines.startswith("tag,count,description\n")
+    # TSV, JSON and tables are not for spreadsheets: they are left as they are.
+    assert "\t=HYPERLINK" in run("list", "-F", "id,title", data=formulas).stdout
+    assert json.loads(run("list", "-f", "json", "--person", "kirov", data=formulas).stdout)[0]["title"].startswith("=")
+
+
+def test_spreadsheet_safe() -> None:
+    from chrono.render import spreadsheet_safe
+
+    cells = ("=1", "+1", "-1", "@a", "\tx", "\rx", "", "a=b", "1934-12-01", "'=1", "''@a", "'Tis", "'")
+    assert [spreadsheet_safe(t) for t in cells] == [
+        "'=1", "'+1", "'-1", "'@a", "'\tx", "'\rx", "", "a=b", "1934-12-01", "''=1", "'''@a", "'Tis", "'"]
+
+
+def test_guarded_csv_loads_back_identically(run, formulas: Path, tmp_path) -> None:
+    out = tmp_path / "guarded.csv"
+    assert run("export", "--to", "csv", "-o", str(out), data=formulas).exit_code == 0
+    before = json.loads(run("list", "-f", "json", data=formulas).stdout)
+    assert json.loads(run("list", "-f", "json", data=out).stdout) == before
+
+
+def test_raw_csv_loads_back_identically(run, formulas: Path, tmp_path) -> None:
+    out = tmp_path / "raw.csv"
+    assert run("export", "--to", "csv", "--raw", "-o", str(out), data=formulas).exit_code == 0
+    before = json.loads(run("list", "-f", "json", data=formulas).stdout)
+    assert json.loads(run("list", "-f", "json", data=out).stdout) == before

@@ -42,7 +42,7 @@ def test_sniff_delimiter(header: str, delimiter: str) -> None:
 @pytest.mark.parametrize(
     ("cell", "plain"),
     [("'=SUM(A1)", "=SUM(A1)"), ("'+1", "+1"), ("'-x", "-x"), ("'@me", "@me"), ("'tis", "'tis"), ("'", "'"),
-     ("=1", "=1")],
+     ("=1", "=1"), ("''=1", "'=1"), ("'''-", "''-"), ("''tis", "''tis")],
 )
 def test_spreadsheet_guard_is_removed(cell: str, plain: str) -> None:
     assert unguard(cell) == plain

@@ -150,6 +150,15 @@ def _complete_facet(ctx: click.Context, kind: str, incomplete: str) -> list[Any]
         w.startswith(low) for w in v.casefold().replace("-", " ").split())]
 
 
+def _complete_sources(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    try:
+        names = _session(ctx).index.source_names()
+    except Exception:  # noqa: BLE001 - completion must never fail loudly
+        return []
+    low = incomplete.casefold()
+    return [n for n in names if n.casefold().startswith(low)]
+
+
 def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     try:
         index = _session(ctx).index
@@ -196,7 +205,7 @@ def _load_options(mapping: tuple[str, ...], order: str | None, skip_invalid: boo
 
 def filter_options(func: Callable[..., Any], date_to: bool = True) -> Callable[..., Any]:
     """Add the shared filters and pass them to the command as one `filters` argument."""
-    from chrono.query import SORT_KEYS
+    from chrono.query import CERTAINTY_CHOICES, PRECISION_CHOICES, SORT_KEYS
 
     options = [
         click.option("-t", "--tag", "tags", multiple=True, metavar="TAG", shell_complete=_complete_tags,
@@ -225,6 +234,16 @@ def filter_options(func: Callable[..., Any], date_to: bool = True) -> Callable[.
                      help="Order of results [default: relevance for search, else date]."),
         click.option("--reverse", is_flag=True, help="Reverse the order."),
         click.option("-n", "--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N results."),
+        click.option("--source", "sources", multiple=True, metavar="KEY", shell_complete=_complete_sources,
+                     help="Events citing this source: a key (see chrono sources) or a name in a citation, "
+                          "e.g. Khlevniuk (repeat: any of them)."),
+        click.option("--not-source", "not_sources", multiple=True, metavar="KEY", shell_complete=_complete_sources,
+                     help="Leave out events citing this source (repeatable)."),
+        click.option("--certainty", multiple=True, type=click.Choice(CERTAINTY_CHOICES, case_sensitive=False),
+                     help="Events whose date or account is disputed, uncertain, or certain (neither) "
+                          "(repeat: any of them)."),
+        click.option("--precision", multiple=True, type=click.Choice(PRECISION_CHOICES, case_sensitive=False),
+                     help="Events dated to this precision (repeat: any of them)."),
     ]
 
     @functools.wraps(func)
@@ -250,6 +269,8 @@ def _filters_from(kw: dict[str, Any]) -> Filters:
         within=kw.pop("within"), people=kw.pop("people"), places=kw.pop("places"),
         sort=kw.pop("sort"), reverse=kw.pop("reverse"), limit=kw.pop("limit"),
         around=kw.pop("around"), window=kw.pop("window"), max_span=kw.pop("max_span"),
+        sources=kw.pop("sources"), not_sources=kw.pop("not_sources"), certainty=kw.pop("certainty"),
+        precision=kw.pop("precision"),
     )
 
 
@@ -301,6 +322,9 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--count", is_flag=True, help="Print only the number of results."),
         click.option("--calendar", type=click.Choice(("julian", "gregorian")),
                      help="Show dates in one calendar: julian (Old Style where known) or gregorian."),
+        click.option("--raw", is_flag=True,
+                     help="CSV: write cells as they are, without the ' that keeps spreadsheets from reading "
+                          "cells beginning with =, +, -, @ as formulas."),
     ]
 
     @functools.wraps(func)
@@ -321,7 +345,7 @@ def _output_from(kw: dict[str, Any]) -> Output:
     return Output(
         format=fmt, style=style, fields=kw.pop("fields"), header=not kw.pop("no_header"),
         count=kw.pop("count"), calendar=kw.pop("calendar") or "both",
-        color=fmt == "table" and use_color(), width=terminal_width(),
+        color=fmt == "table" and use_color(), width=terminal_width(), raw=kw.pop("raw"),
     )
 
 
@@ -414,7 +438,8 @@ class ChronoCommand(click.Command):
 class ChronoGroup(click.Group):
     """A group whose commands are built only when used, listed in the order of the README tour."""
 
-    order = ("list", "filter", "search", "show", "on", "tags", "timeline", "export", "validate", "cache")
+    order = ("list", "filter", "search", "show", "on", "tags", "sources", "between", "cite", "timeline", "export",
+             "validate", "cache")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -543,8 +568,19 @@ def list_cmd(ctx: click.Context, filters: Filters, output: Output) -> None:
       chrono list --tag purges --year 1937
       chrono list --from 1934-12 --to 1935 --person Kirov
       chrono list --tag purges | cut -f1,2
+      chrono list --certainty disputed --source Khlevniuk
     """
+    output = _with_note(filters, output)
     _done(ctx, _print_events(_session(ctx).index, filters, output), output)
+
+
+def _with_note(filters: Filters, output: Output) -> Output:
+    """On a table without -F, --certainty disputed or uncertain adds the note that says why to the columns."""
+    if output.format == "table" and not output.fields and {"disputed", "uncertain"} & set(filters.certainty):
+        from chrono.render import DEFAULT_FIELDS
+
+        return _replace(output, fields=(*DEFAULT_FIELDS, "note"))
+    return output
 
 
 @cli.lazy("filter", filter_options, output_options, click.pass_context)
@@ -565,6 +601,7 @@ def filter_cmd(ctx: click.Context, filters: Filters, output: Output) -> None:
             "filter needs at least one filter, e.g. --tag purges, --year 1937 or --from 1934 --to 1938 "
             "(use chrono list to see everything)"
         )
+    output = _with_note(filters, output)
     _done(ctx, _print_events(_session(ctx).index, filters, output), output)
 
 
@@ -723,6 +760,136 @@ def tags_cmd(ctx: click.Context, facet: str | None, filters: Filters, output: Ou
     _done(ctx, n, output, "tags" if kind == "tag" else ("people" if kind == "person" else "places"))
 
 
+@cli.lazy("sources",
+          click.option("--works", is_flag=True,
+                       help="List the works the sources cite (a historian and year, as cited) instead."),
+          filter_options, output_options, click.pass_context)
+def sources_cmd(ctx: click.Context, works: bool, filters: Filters, output: Output) -> None:
+    """Sources with the number of filtered events citing each: key, title, kind and file.
+
+    Without filters every declared source is listed, cited or not; with
+    filters, those that the matching events cite. --works lists instead the
+    historians' works that the sources cite: citations of the form 'Author
+    YEAR, pages', up to the first comma ('Service 2004'). Any of these keys
+    or historians' names can be given to --source.
+
+    \b
+    Examples:
+      chrono sources
+      chrono sources --tag purges --year 1937
+      chrono sources --works -n 5
+      chrono list --source Khlevniuk --year 1937
+    """
+    from chrono.render import render_rows
+
+    index = _session(ctx).index
+    plain = _replace(output, fields=None)
+    if works:
+        n = render_rows(("work", "source", "count"), index.cited_works(filters), plain)
+        _done(ctx, n, output, "works")
+        return
+    declared = index.chronology.sources
+    rows = []
+    for key, title, count in index.source_counts(filters):
+        info = declared.get(key, {}) if key is not None else {}
+        info = info if isinstance(info, dict) else {}
+        rows.append((key, count, _field_text(info.get("title")) or title, _field_text(info.get("kind")),
+                     _field_text(info.get("file"))))
+    _done(ctx, render_rows(("source", "count", "title", "kind", "file"), rows, plain), output, "sources")
+
+
+def _field_text(value: Any) -> str | None:
+    """A declared source's field as text, None when it is absent."""
+    return None if value is None else str(value)
+
+
+@cli.lazy("between", click.argument("first", metavar="A", shell_complete=_complete_ids),
+          click.argument("second", metavar="B", shell_complete=_complete_ids),
+          click.option("--list", "listing", is_flag=True,
+                       help="List the events strictly between A and B (after A is over, before B begins)."),
+          filter_options, output_options, click.pass_context)
+def between_cmd(ctx: click.Context, first: str, second: str, listing: bool, filters: Filters,
+                output: Output) -> None:
+    """How long from A to B, in years, months and days, and what happened in between.
+
+    A and B are event ids (or unique prefixes) or dates (1934-12-01, 'Dec
+    1934', 1930s). An event is counted from its start: its day, or the first
+    day of its month, year or interval (of an interval open at the start, its
+    end); Old Style dates are counted in their New Style (Gregorian) form.
+    The answer is no more precise than the dates: two days give years, months
+    and days; a month gives 'about' years and months; a season, year or
+    decade 'about' years. When B is before A the answer ends in 'before'.
+    The filters apply to the events of --list and --count (the number of
+    events between).
+
+    \b
+    Examples:
+      chrono between lenin-dies kirov-assassinated
+      chrono between lenin-dies 1934-12-01 -f json
+      chrono between kirov-assassinated great-terror --list
+      chrono between 1924 1929 --list --tag opposition -f ids
+    """
+    from chrono.between import measure, print_ends, print_interval, resolve, strictly_between
+
+    index = _session(ctx).index
+    if filters.start is not None or filters.end is not None:
+        raise UsageError("between sets the dates of the events it lists; leave out --from, --to, --year and --around")
+    interval = measure(resolve(index, first), resolve(index, second))
+    if filters.any and not (listing or output.count):
+        raise UsageError("the filters choose the events listed; add --list (or --count)")
+    if not (listing or output.count):
+        print_interval(interval, _replace(output, fields=None))
+        return
+    if output.format == "table" and not output.count:
+        print_ends(interval, output)
+        click.echo("")
+    days = strictly_between(interval.first, interval.second)
+    start, end = days if days is not None else (1, 0)  # no day between them: a range nothing lies within
+    _done(ctx, _print_events(index, filters._replace(start=start, end=end, within=True), output), output)
+
+
+@cli.lazy("cite", click.argument("ids", nargs=-1, required=True, shell_complete=_complete_ids),
+          click.option("--style", "style", type=click.Choice(("plain", "markdown", "bibtex", "csl-json")),
+                       default="plain", show_default=True, help="Citation style."),
+          click.pass_context)
+def cite_cmd(ctx: click.Context, ids: tuple[str, ...], style: str) -> None:
+    """Cite events: their sources as a list a paper can use.
+
+    IDS are event ids or unique prefixes. plain and markdown give, for each
+    event, one line per distinct citation: the source from its declared
+    fields (author, title, kind, publisher, year, url, file), then the
+    historian's citation as the source gives it, with pages. bibtex and
+    csl-json give one entry per distinct citation of all the events (the
+    source key, with a suffix for a page citation, and that citation in
+    note); fields a source does not declare are left out, never made up.
+
+    \b
+    Examples:
+      chrono cite kirov-assassinated
+      chrono cite lenin-dies kirov-assassinated --style markdown
+      chrono cite kirov-assassinated --style bibtex > kirov.bib
+      chrono list --tag show-trials -f ids | xargs chrono cite --style csl-json
+    """
+    from chrono import cite
+
+    index = _session(ctx).index
+    events, missing = index.by_ids(ids)
+    declared = index.chronology.sources
+    if events:
+        if style == "bibtex":
+            text = cite.write_bibtex(events, declared)
+        elif style == "csl-json":
+            text = cite.write_csl_json(events, declared, ascii_only=not _stdout_is_utf8())
+        else:
+            text = cite.write_text(events, declared, markdown=style == "markdown")
+        click.echo(text, nl=False)
+    for wanted in missing:
+        hint = index.suggest_id(wanted)
+        click.echo(f"chrono: no event with id {wanted!r}" + (f"; did you mean {hint!r}?" if hint else ""), err=True)
+    if missing:
+        ctx.exit(EXIT_NO_MATCH)
+
+
 @cli.lazy("timeline",
           click.option("--by", "period", type=click.Choice(("year", "decade", "month")), default="year",
                        show_default=True, help="Length of one bar's period."),
@@ -788,8 +955,11 @@ def _export_filters(func: Callable[..., Any]) -> Callable[..., Any]:
 @cli.lazy("export",
           click.option("-o", "--output", "path", metavar="FILE",
                        help="Write to FILE (atomically) instead of stdout; required for sqlite."),
+          click.option("--raw", is_flag=True,
+                       help="CSV: write cells as they are, without the ' that keeps spreadsheets from reading "
+                            "cells beginning with =, +, -, @ as formulas."),
           _export_filters, click.pass_context)
-def export_cmd(ctx: click.Context, fmt: str, path: str | None, filters: Filters) -> None:
+def export_cmd(ctx: click.Context, fmt: str, path: str | None, raw: bool, filters: Filters) -> None:
     """Export the filtered events for other tools.
 
     \b
@@ -802,6 +972,8 @@ def export_cmd(ctx: click.Context, fmt: str, path: str | None, filters: Filters)
     markdown    a dated list with sources, for a paper
 
     Files are written atomically: a failed export leaves the old file as it was.
+    CSV cells that begin with =, +, -, @, tab or CR get a leading ' so that
+    spreadsheets do not run them as formulas (--raw leaves them as they are).
 
     \b
     Examples:
@@ -816,18 +988,23 @@ def export_cmd(ctx: click.Context, fmt: str, path: str | None, filters: Filters)
     if fmt in BINARY_FORMATS and path is None:
         raise UsageError(f"--to {fmt} writes a database file; give one with -o FILE")
     events = index.events(filters)
+    writers = dict(TEXT_WRITERS)
+    if raw:
+        from chrono.export import write_csv
+
+        writers["csv"] = functools.partial(write_csv, raw=True)
     if path is None:
-        n = TEXT_WRITERS[fmt](events, index.chronology, sys.stdout)
+        n = writers[fmt](events, index.chronology, sys.stdout)
     elif fmt == "sqlite":
         with atomic_path(path) as tmp:
             os.unlink(tmp)
             n = write_sqlite(events, index.chronology, tmp)
     elif _is_special(path):
         with open(path, "w", encoding="utf-8", newline="") as f:
-            n = TEXT_WRITERS[fmt](events, index.chronology, f)
+            n = writers[fmt](events, index.chronology, f)
     else:
         with atomic_file(path) as f:
-            n = TEXT_WRITERS[fmt](events, index.chronology, f)
+            n = writers[fmt](events, index.chronology, f)
     if path is not None and not _is_special(path):
         click.echo(f"chrono: wrote {n} event{'s' if n != 1 else ''} to {path}", err=True)
     if n == 0:

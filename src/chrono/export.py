@@ -243,18 +243,20 @@ def write_jsonl(events: Iterable[Event], chron: Chronology, out: IO[str]) -> int
 CSV_FIELDS = FORMAT_FIELDS
 
 
-def write_csv(events: Iterable[Event], chron: Chronology, out: IO[str]) -> int:
-    """Every field of the format; lists joined with '; ', sources as 'key: citation'; loadable again."""
-    import csv
+def write_csv(events: Iterable[Event], chron: Chronology, out: IO[str], raw: bool = False) -> int:
+    """Every field of the format; lists joined with '; ', sources as 'key: citation'; loadable again.
 
-    from chrono.render import text_value
+    Unless raw, a cell that a spreadsheet would read as a formula is written with a leading '.
+    """
+    from chrono.render import csv_writerow, spreadsheet_safe, text_value
 
-    writer = csv.writer(out, lineterminator="\n")
+    writerow = csv_writerow(out)
     n = 0
     for e in events:
         if n == 0:
-            writer.writerow(CSV_FIELDS)
-        writer.writerow([text_value(e, f) for f in CSV_FIELDS])
+            writerow(CSV_FIELDS)
+        cells = [text_value(e, f) for f in CSV_FIELDS]
+        writerow(cells if raw else [spreadsheet_safe(c) for c in cells])
         n += 1
     return n
 

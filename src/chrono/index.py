@@ -158,6 +158,7 @@ class Index:
         self.conn = conn
         self._meta: dict[str, str] | None = None
         self._chronology: Chronology | None = None
+        self._sources_checked: set[str] = set()
 
     @property
     def meta(self) -> dict[str, str]:
@@ -260,7 +261,118 @@ class Index:
             else:
                 clauses.append("e.precision = 'day' AND e.earliest % 10000 = ?")
             params.append(month * 100 + day)
+        if filters.sources or filters.not_sources:
+            self.check_sources(filters.sources + filters.not_sources)
+            if filters.sources:
+                any_of = [self._source_clause(v, params) for v in filters.sources]
+                clauses.append("(" + " OR ".join(any_of) + ")")
+            for value in filters.not_sources:
+                clauses.append("NOT " + self._source_clause(value, params))
+        if filters.certainty:
+            # An event without a certainty field is "certain".
+            clauses.append("coalesce(json_extract(e.rest, '$.certainty'), 'certain') IN ("
+                           + ", ".join("?" * len(filters.certainty)) + ")")
+            params.extend(filters.certainty)
+        if filters.precision:
+            clauses.append("e.precision IN (" + ", ".join("?" * len(filters.precision)) + ")")
+            params.extend(filters.precision)
         return clauses, params
+
+    # Sources -----------------------------------------------------------------------------------
+
+    def _source_clause(self, value: str, params: list[Any]) -> str:
+        """SQL true for an event one of whose sources has the key value, or names it in its cite or title."""
+        import json
+
+        needle = value.strip().casefold()
+        if needle.isascii():
+            fold = "lower"
+        else:
+            # SQLite's lower() folds only ASCII letters; names in other scripts are folded by Python.
+            self.conn.create_function("chrono_fold", 1, lambda t: t.casefold() if isinstance(t, str) else t,
+                                      deterministic=True)
+            fold = "chrono_fold"
+        clause = (f"EXISTS (SELECT 1 FROM json_each(e.sources) j WHERE {fold}(json_extract(j.value, '$.source')) = ?"
+                  f" OR instr({fold}(json_extract(j.value, '$.cite')), ?) > 0"
+                  f" OR instr({fold}(json_extract(j.value, '$.title')), ?) > 0)")
+        if json.dumps(needle, ensure_ascii=False)[1:-1] == needle:
+            # The value appears in the stored JSON text as it is: a cheap test first, then the exact one.
+            clause = f"(instr({fold}(e.sources), ?) > 0 AND {clause})"
+            params.append(needle)
+        params.extend((needle, needle, needle))
+        return clause
+
+    def check_sources(self, values: Iterable[str]) -> None:
+        """Make sure each --source value is a declared key or matches some event; else a usage error with a hint."""
+        checked = self._sources_checked
+        declared = {k.casefold() for k in self.chronology.sources}
+        for value in values:
+            if value in checked or value.strip().casefold() in declared:
+                continue
+            if not value.strip():
+                raise UsageError("--source needs a source key or a name, e.g. --source Khlevniuk (chrono sources "
+                                 "lists the sources)")
+            params: list[Any] = []
+            clause = self._source_clause(value, params)
+            if self.conn.execute(f"SELECT 1 FROM events e WHERE {clause} LIMIT 1", params).fetchone() is None:
+                import difflib
+
+                known = {n.casefold(): n for n in self.source_names()}
+                close = difflib.get_close_matches(value.strip().casefold(), list(known), n=1, cutoff=0.6)
+                hint = f"; did you mean {known[close[0]]!r}?" if close else ""
+                raise UsageError(f"unknown source {value!r}{hint} (chrono sources lists the sources and "
+                                 "chrono sources --works the historians' works they cite)")
+            checked.add(value)
+
+    def _cited(self, filters: Filters | None = None) -> sqlite3.Cursor:
+        """(event row number, source key, cite, title) for every source entry of the matching events."""
+        clauses, params = self._where(filters) if filters is not None else ([], [])
+        where = " AND ".join(clauses) or "1"
+        return self.conn.execute(
+            "SELECT e.n, json_extract(j.value, '$.source'), json_extract(j.value, '$.cite'), "
+            f"json_extract(j.value, '$.title') FROM events e, json_each(e.sources) j WHERE {where}", params)
+
+    def source_names(self) -> list[str]:
+        """Every value --source knows: declared and cited keys, historians named in citations, inline titles."""
+        from chrono.query import cited_name
+
+        names = dict.fromkeys(self.chronology.sources)
+        for _, key, cite, title in self._cited():
+            for name in (key, cited_name(cite) if isinstance(cite, str) else None, title):
+                if isinstance(name, str) and name:
+                    names[name] = None
+        return list(names)
+
+    def source_counts(self, filters: Filters) -> list[tuple[str | None, str | None, int]]:
+        """(source key, inline title, number of matching events citing it), most cited first.
+
+        Without selecting filters, declared sources that no event cites are listed too, with 0.
+        """
+        events: dict[tuple[str | None, str | None], set[int]] = {}
+        for n, key, _, title in self._cited(filters._replace(limit=None, sort=None)):
+            if isinstance(key, str):
+                events.setdefault((key, None), set()).add(n)
+            elif isinstance(title, str):
+                events.setdefault((None, title), set()).add(n)
+        if not filters.any:
+            for key in self.chronology.sources:
+                events.setdefault((key, None), set())
+        rows = sorted(((k, t, len(ns)) for (k, t), ns in events.items()),
+                      key=lambda r: (-r[2], (r[0] or r[1] or "").casefold()))
+        return rows[: filters.limit] if filters.limit is not None else rows
+
+    def cited_works(self, filters: Filters) -> list[tuple[str, str | None, int]]:
+        """(work as cited, source key citing it, number of matching events), most cited first."""
+        from chrono.query import cited_work
+
+        events: dict[tuple[str, str | None], set[int]] = {}
+        for n, key, cite, _ in self._cited(filters._replace(limit=None, sort=None)):
+            work = cited_work(cite) if isinstance(cite, str) else ""
+            if work:
+                events.setdefault((work, key if isinstance(key, str) else None), set()).add(n)
+        rows = sorted(((w, k, len(ns)) for (w, k), ns in events.items()),
+                      key=lambda r: (-r[2], r[0].casefold(), r[1] or ""))
+        return rows[: filters.limit] if filters.limit is not None else rows
 
     @staticmethod
     def _order(filters: Filters, ranked: bool) -> str:

@@ -14,6 +14,9 @@ COMPUTED_FIELDS = ("earliest", "latest", "precision")
 CERTAINTIES = ("disputed", "uncertain")
 # List items never contain ';', the separator of list fields in CSV.
 LIST_SEP = ";"
+# A spreadsheet reads a cell that begins with one of these as a formula (OWASP, "CSV injection"): CSV output
+# puts a ' before such a cell, and reading CSV takes it away again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def json_list(value: str) -> tuple[str, ...]:

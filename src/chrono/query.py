@@ -9,11 +9,15 @@ from typing import NamedTuple
 from chrono.errors import UsageError
 
 SORT_KEYS = ("date", "title", "id", "relevance")
+# --certainty values: "certain" selects the events that carry no certainty field.
+CERTAINTY_CHOICES = ("disputed", "uncertain", "certain")
+# The precisions of dates (chrono.dates.PRECISIONS, repeated here so that options need not import dates).
+PRECISION_CHOICES = ("day", "month", "season", "year", "decade", "interval")
 SCOPES = {"tag": "tags", "person": "people aliases", "place": "places aliases"}
 
 
 class Filters(NamedTuple):
-    """The shared filters: tags, date range (or a window around a date or event), people, places, order, limit."""
+    """The shared filters: tags, date range or window, people, places, sources, certainty, precision, span, order."""
 
     tags: tuple[str, ...] = ()
     not_tags: tuple[str, ...] = ()
@@ -31,6 +35,10 @@ class Filters(NamedTuple):
     window: tuple[int, str] = (6, "m")
     max_span: tuple[int, str] | None = None
     centre: tuple[int, int] | None = None
+    sources: tuple[str, ...] = ()
+    not_sources: tuple[str, ...] = ()
+    certainty: tuple[str, ...] = ()
+    precision: tuple[str, ...] = ()
 
     @property
     def any(self) -> bool:
@@ -38,6 +46,7 @@ class Filters(NamedTuple):
         return bool(
             self.tags or self.not_tags or self.start is not None or self.end is not None
             or self.people or self.places or self.month_day or self.around or self.max_span
+            or self.sources or self.not_sources or self.certainty or self.precision
         )
 
 
@@ -132,3 +141,19 @@ def parse_search(text: str) -> Search:
             "'\"five-year plan\"', trotsk* or tag:purges"
         )
     return Search(text, tuple(include), tuple(exclude), tuple(words))
+
+
+# A historian's citation: author(s) and year, then pages ('Service 2004, p. 314').
+_WORK_RE = re.compile(r"\s*([^,]*?[^\W\d_][^,]*?)\s*\(?(\d{4})\)?[a-z]?\s*(?:,|$)")
+
+
+def cited_work(cite: str) -> str:
+    """The work a citation names, up to its first comma: 'Service 2004, p. 314' -> 'Service 2004'; '' if no year."""
+    m = _WORK_RE.match(cite)
+    return cite.split(",", 1)[0].strip() if m else ""
+
+
+def cited_name(cite: str) -> str:
+    """The author a citation names: 'Davies and Wheatcroft 2004, p. 401' -> 'Davies and Wheatcroft'; '' if none."""
+    m = _WORK_RE.match(cite)
+    return m.group(1).strip() if m else ""

@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
+from chrono.model import FORMULA_STARTS
+
 if TYPE_CHECKING:
     from chrono.model import Event
 
@@ -50,13 +52,46 @@ def escape_text(text: str) -> str:
     return _UNSAFE_RE.sub(_visible, text)
 
 
+def spreadsheet_safe(text: str) -> str:
+    """A CSV cell that Excel and LibreOffice show as text: a leading ' before a cell that could start a formula.
+
+    A cell that already begins with ' before such a character gets one more, so that a reader which removes
+    one leading ' from every cell whose text after its leading 's begins a formula gets the text back exactly.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def csv_writerow(out: TextIO) -> Callable[[Sequence[str]], Any]:
+    """A CSV row writer (rows end in \\n) that also quotes a cell holding a carriage return.
+
+    The csv module quotes only the characters of its line terminator, so a lone \\r would end the row early.
+    """
+    import csv
+    import io
+
+    plain = csv.writer(out, lineterminator="\n").writerow
+    buf = io.StringIO()
+    crlf = csv.writer(buf, lineterminator="\r\n").writerow
+
+    def writerow(row: Sequence[str]) -> Any:
+        if not any("\r" in cell for cell in row):
+            return plain(row)
+        crlf(row)
+        text = buf.getvalue()[:-2] + "\n"
+        buf.seek(0)
+        buf.truncate()
+        return out.write(text)
+
+    return writerow
+
+
 def tsv_field(text: str) -> str:
     """A TSV field: backslash, tab, newline and other controls escaped, so a row stays one line."""
     return text.translate(_TSV_TABLE)
 
 
 class Output(NamedTuple):
-    """How to print: format, table style, fields, header, count only, calendar, colour, width."""
+    """How to print: format, table style, fields, header, count only, calendar, colour, width, raw CSV."""
 
     format: str = "tsv"
     style: str = "simple"
@@ -66,6 +101,7 @@ class Output(NamedTuple):
     calendar: str = "both"
     color: bool = False
     width: int | None = None
+    raw: bool = False
 
 
 def stdout_is_utf8() -> bool:
@@ -337,15 +373,14 @@ def _delimited(w: Writer, out: Output, fields: tuple[str, ...], rows: Iterator[l
             line(text)
             n += 1
         return n
-    import csv
     import io
 
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writerow = csv_writerow(buf)
     for row in rows:
         if n == 0 and out.header:
-            writer.writerow(fields)
-        writer.writerow(row)
+            writerow(fields)
+        writerow(row if out.raw else [spreadsheet_safe(v) for v in row])
         n += 1
         if n % CHUNK == 0:
             w.out.write(buf.getvalue())

@@ -8,9 +8,7 @@ from typing import Any
 
 from chrono.errors import DataError
 from chrono.formats.base import Problem, Reader
-
-# A leading ' that spreadsheet-safe exports put before these characters (so that a cell is not run as a formula).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from chrono.model import FORMULA_STARTS
 
 
 def sniff_delimiter(header: str) -> str:
@@ -27,8 +25,8 @@ def sniff_delimiter(header: str) -> str:
 
 
 def unguard(cell: str) -> str:
-    """A cell without the ' that a spreadsheet-safe export puts before a formula-like start."""
-    if cell[:1] == "'" and cell[1:2] in FORMULA_START and cell[1:2] != "":
+    """A cell without the ' that a spreadsheet-safe export puts before a formula-like start (see render)."""
+    if cell[:1] == "'" and cell.lstrip("'").startswith(FORMULA_STARTS):
         return cell[1:]
     return cell
 
