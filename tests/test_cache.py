@@ -189,30 +189,42 @@ def test_streaming_output(tmp_path) -> None:
     assert proc.returncode == 0 and rest.count(b"\n") == 29999
 
 
-def test_progress_bar_only_on_a_terminal_after_a_second(monkeypatch, capsys) -> None:
+def test_progress_line_only_on_a_terminal_after_a_second(monkeypatch, capsys) -> None:
     from chrono import cache
 
-    clock = iter([0.0, 0.5, 1.5, 2.0, 3.0])
+    clock = iter([0.0, 0.5, 1.5, 1.6, 3.0, 4.0])
     monkeypatch.setattr("time.monotonic", lambda: next(clock))
 
+    class Stream:
+        size = 1000
+
     class Reader:
-        text = "x" * 1000
+        stream = Stream()
         position = 0
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     progress = cache._Progress(1000)
     reader = Reader()
     reader.position = 100
-    progress.update(reader)  # at 0.5 s: nothing yet
-    assert progress.bar is None
+    progress.update(reader, 50)  # at 0.5 s: nothing yet
+    assert capsys.readouterr().err == ""
     reader.position = 600
-    progress.update(reader)  # at 1.5 s: the bar appears
-    assert progress.bar is not None
+    progress.update(reader, 300)  # at 1.5 s: the line appears, with the rate and the time left
+    line = "chrono: indexing  60%  300 events  200 events/s  about 0:01 left"
+    assert capsys.readouterr().err == "\r" + line
+    progress.update(reader, 310)  # at 1.6 s: too soon to redraw
+    assert capsys.readouterr().err == ""
+    reader.position = 900
+    progress.update(reader, 900)  # at 3 s
+    assert capsys.readouterr().err == "\r" + "chrono: indexing  90%  900 events  300 events/s  about 0:00 left".ljust(
+        len(line))
     progress.done()
+    assert capsys.readouterr().err == "\r" + " " * len(line) + "\r"
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
     quiet = cache._Progress(1000)
-    quiet.update(reader)
-    assert quiet.bar is None and not quiet.enabled
+    quiet.update(reader, 1)
+    quiet.done()
+    assert not quiet.enabled and capsys.readouterr().err == ""
 
 
 def test_lazy_imports() -> None:

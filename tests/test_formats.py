@@ -51,10 +51,11 @@ def test_spreadsheet_guard_is_removed(cell: str, plain: str) -> None:
 def test_table_records_keep_places(tmp_path: Path) -> None:
     path = write(tmp_path, "a.csv", "Date,Title,Notes\n1934,\"Kirov, shot\",\n\n1935,Other,  \n1936,Short\n")
     reader = open_reader(path)
-    assert list(reader.records()) == [{"Date": "1934", "Title": "Kirov, shot"}, {"Date": "1935", "Title": "Other"},
-                                      {"Date": "1936", "Title": "Short"}]
+    read = [(record, reader.where(i, "Title")) for i, record in enumerate(reader.records())]
+    assert read == [({"Date": "1934", "Title": "Kirov, shot"}, (2, 2)), ({"Date": "1935", "Title": "Other"}, (4, 2)),
+                    ({"Date": "1936", "Title": "Short"}, (5, 2))]
     assert reader.columns == ["Date", "Title", "Notes"]
-    assert [reader.where(i, "Title") for i in range(3)] == [(2, 2), (4, 2), (5, 2)]
+    assert reader.where(0, "Title") == (1, 1), "only the record being read has a place"
 
 
 def test_tsv_and_semicolon_tables(tmp_path: Path) -> None:

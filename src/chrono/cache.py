@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chrono import __version__
@@ -162,13 +163,15 @@ def _build_entry(paths: list[str], path: str, key: str, total: int, options: Loa
     except OSError as exc:
         raise _CacheWriteError(str(exc), loud=False) from None
     tmp = f"{path}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    progress = _Progress(total)
     try:
-        progress = _Progress(total)
-        if total >= PARALLEL_MIN_BYTES and _can_fork():
-            _build_in_child(paths, tmp, key, progress, options)
-        else:
-            _build_here(paths, tmp, key, progress, options)
-        progress.done()
+        try:
+            if total >= PARALLEL_MIN_BYTES and _can_fork():
+                _build_in_child(paths, tmp, key, progress, options)
+            else:
+                _build_here(paths, tmp, key, progress, options)
+        finally:
+            progress.done()
         os.replace(tmp, path)
     except OSError as exc:
         _remove(tmp)
@@ -199,17 +202,28 @@ def _can_fork() -> bool:
 def _build_here(paths: list[str], dest: str, key: str, progress: _Progress, options: LoadOptions) -> None:
     import sqlite3
 
-    from chrono.load import raise_problems, scan
+    from chrono.load import Duplicates, raise_problems, scan
 
     try:
         conn = connect(dest)
         writer = Writer(conn)
         result = scan(paths, writer.add, options, progress=progress.update)
         raise_problems(result)
-        writer.finish(_meta(result, key), result.counts)
+        try:
+            writer.finish(_meta(result, key), result.counts, options.skip_invalid)
+        except Duplicates as exc:
+            _raise_duplicates(paths, options, exc.ids)
         conn.close()
     except sqlite3.OperationalError as exc:
         raise OSError(str(exc)) from None
+
+
+def _raise_duplicates(paths: list[str], options: LoadOptions, ids: list[str]) -> None:
+    """Raise DataError placing every second use of these ids (FILE:LINE:COL)."""
+    from chrono.load import ScanResult, duplicate_problems, raise_problems
+
+    problems = duplicate_problems(paths, options, ids) or [f"duplicate id {i!r}; rename one of them" for i in ids]
+    raise_problems(ScanResult(problems=problems, problem_count=len(problems)))
 
 
 def _meta(result: ScanResult, key: str) -> dict[str, str]:
@@ -220,10 +234,16 @@ def _meta(result: ScanResult, key: str) -> dict[str, str]:
     return meta
 
 
+# The writer process's exit status when the index found ids used twice (listed in DEST.dups).
+DUPLICATES_EXIT = 3
+
+
 def _writer_process(receiver: Any, dest: str) -> None:
     """The second process: receives batches of rows (marshalled) and writes them to the index file."""
     import marshal
     import signal
+
+    from chrono.load import Duplicates
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     code = 0
@@ -241,6 +261,10 @@ def _writer_process(receiver: Any, dest: str) -> None:
                 writer.finish(*payload)
                 conn.close()
                 break
+    except Duplicates as exc:
+        with open(dest + ".dups", "wb") as f:
+            f.write(marshal.dumps(exc.ids))
+        code = DUPLICATES_EXIT
     except BaseException:  # noqa: BLE001 - the parent reports the failure from the exit code
         code = 1
     os._exit(code)
@@ -268,7 +292,7 @@ def _build_in_child(paths: list[str], dest: str, key: str, progress: _Progress, 
     try:
         result = scan(paths, lambda rows: send(("rows", rows)), options, progress=progress.update)
         raise_problems(result)
-        send(("finish", (_meta(result, key), result.counts)))
+        send(("finish", (_meta(result, key), result.counts, options.skip_invalid)))
         finished = True
     finally:
         if not finished:
@@ -278,66 +302,80 @@ def _build_in_child(paths: list[str], dest: str, key: str, progress: _Progress, 
                 pass
         sender.close()
         child.join()
+    if child.exitcode == DUPLICATES_EXIT:
+        with open(dest + ".dups", "rb") as f:
+            ids = marshal.loads(f.read())
+        _remove(dest + ".dups")
+        _raise_duplicates(paths, options, ids)
     if child.exitcode != 0:
         raise OSError("could not write the index (disk full?)")
 
 
 class _Progress:
-    """A progress bar on stderr for long index builds: only on a terminal, only after a second."""
+    """A progress line on stderr for long index builds (events/s and time left): on a terminal, after a second."""
 
     def __init__(self, total: int) -> None:
         import time
 
-        self.total = total
+        self.total = max(total, 1)
         self.start = time.monotonic()
-        self.bar: Any = None
+        self.shown = 0.0
         self.done_bytes = 0
         self.reader: Reader | None = None
+        self.width = 0
         self.enabled = sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
 
-    def update(self, reader: Reader) -> None:
-        """Advance to the reader's position."""
+    def update(self, reader: Reader, events: int) -> None:
+        """Show how far the build is: bytes read of all the files, events so far, their rate and the time left."""
         if not self.enabled:
             return
         import time
 
         if reader is not self.reader:
             if self.reader is not None:
-                self.done_bytes += len(self.reader.text)
+                self.done_bytes += self.reader.stream.size  # type: ignore[attr-defined]
             self.reader = reader
-        position = self.done_bytes + reader.position
-        if self.bar is None:
-            if time.monotonic() - self.start < 1.0:
-                return
-            import click
-
-            self.bar = click.progressbar(length=max(self.total, 1), label="chrono: indexing", file=sys.stderr,
-                                         show_eta=True, show_percent=True)
-            self.bar.__enter__()
-        self.bar.update(position - self.bar.pos)
+        now = time.monotonic()
+        elapsed = now - self.start
+        if elapsed < 1.0 or now - self.shown < 0.25:
+            return
+        self.shown = now
+        done = min((self.done_bytes + reader.position) / self.total, 1.0)
+        left = elapsed * (1 - done) / done if done > 0 else 0
+        line = (f"chrono: indexing {done:4.0%}  {events:,} events  {events / elapsed:,.0f} events/s  "
+                f"about {int(left) // 60}:{int(left) % 60:02d} left")
+        sys.stderr.write("\r" + line.ljust(self.width))
+        sys.stderr.flush()
+        self.width = len(line)
 
     def done(self) -> None:
-        """Close the bar."""
-        if self.bar is not None:
-            self.bar.update(self.bar.length - self.bar.pos)
-            self.bar.__exit__(None, None, None)
+        """Clear the line."""
+        if self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
 
 
 def build_in_memory(paths: list[str], options: LoadOptions | None = None) -> Index:
     """Build the index in memory (stdin, --no-cache, small files)."""
-    from chrono.load import raise_problems, scan
+    from chrono.load import Duplicates, raise_problems, scan
     from chrono.model import LoadOptions
 
+    options = options or LoadOptions()
     conn = connect()
     writer = Writer(conn)
-    result = scan(paths, writer.add, options or LoadOptions())
+    result = scan(paths, writer.add, options)
     raise_problems(result)
-    writer.finish(_meta(result, ""), result.counts)
+    try:
+        writer.finish(_meta(result, ""), result.counts, options.skip_invalid)
+    except Duplicates as exc:
+        _raise_duplicates(paths, options, exc.ids)
     return Index(conn)
 
 
-def validate_files(paths: list[str], options: LoadOptions, notes: bool = False) -> ScanResult:
-    """Every problem in the files (FILE:LINE:COL: message), each file's event count, and what was read as what."""
+def validate_files(paths: list[str], options: LoadOptions, notes: Callable[[str], None] | None = None,
+                   ) -> ScanResult:
+    """Every problem in the files (FILE:LINE:COL: message) and each file's event count; notes hears what was
+    read as what."""
     from chrono.load import scan
 
     return scan(paths, None, options, max_problems=10**9, notes=notes)

@@ -22,6 +22,8 @@ ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 SOURCE_KEY_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 # An event cited by several independent sources ranks higher: bm25 * (1 + PRIOR_WEIGHT * ln(sources)).
 PRIOR_WEIGHT = 0.5
+# Tags, people and places are counted per distinct list while there are at most this many lists of each.
+MAX_COUNTED_ARRAYS = 50_000
 _KNOWN = frozenset(("id", "date", "date_os", "title", "summary", "tags", "people", "places", "aliases", "sources"))
 _ID_MATCH = ID_RE.fullmatch
 _KEY_MATCH = SOURCE_KEY_RE.fullmatch
@@ -157,32 +159,35 @@ def _alt_dates(value: Any, problems: Problems) -> None:
 
 
 class Declarations:
-    """For --strict: the tags and source keys a file uses, checked against what it declares at its end."""
+    """For --strict: the tags and source keys a file uses that it has not declared (yet), and where."""
 
     def __init__(self) -> None:
-        self.uses: list[tuple[int, str, str, str]] = []
+        self.uses: list[tuple[tuple[int, int], str, str, str]] = []
 
-    def note(self, index: int, eid: str, tags: list[str], sources: list[dict[str, str]],
-             alt_dates: Any) -> None:
-        """Remember the tags and source keys of one event."""
-        self.uses.extend((index, eid, "tags", t) for t in tags)
+    def note(self, where: Callable[[str], tuple[int, int]], eid: str, tags: list[str],
+             sources: list[dict[str, str]], alt_dates: Any, declared_tags: dict[str, Any] | None,
+             declared_sources: dict[str, Any] | None) -> None:
+        """Remember the tags and source keys of one event that are not declared so far, with their places."""
         keys = [s.get("source") for s in sources]
         if type(alt_dates) is list:
             keys += [s.get("source") for a in alt_dates if type(a) is dict and type(a.get("sources")) is list
                      for s in a["sources"] if type(s) is dict]
-        self.uses.extend((index, eid, "sources", k) for k in keys if type(k) is str)
+        for field, values, declared in (("tags", tags, declared_tags), ("sources", keys, declared_sources)):
+            for value in values:
+                if type(value) is str and value not in (declared or ()):
+                    self.uses.append((where(field), eid, field, value))
 
     def problems(self, tags: dict[str, Any] | None, sources: dict[str, Any] | None,
-                 ) -> list[tuple[int, str, str, str]]:
-        """(record, id, field, message) for every tag or source used but not declared."""
+                 ) -> list[tuple[tuple[int, int], str, str]]:
+        """(place, id, message) for every tag or source used but not declared by the end of the file."""
         out = []
-        for index, eid, field, value in self.uses:
+        for place, eid, field, value in self.uses:
             if field == "tags" and value not in (tags or {}):
-                out.append((index, eid, field, f"tag {value!r} is not declared in \"tags\"; declare it or use a "
-                                               "declared tag (--strict)"))
+                out.append((place, eid, f"tag {value!r} is not declared in \"tags\"; declare it or use a "
+                                        "declared tag (--strict)"))
             elif field == "sources" and value not in (sources or {}):
-                out.append((index, eid, field, f"source {value!r} is not declared in \"sources\"; declare it or "
-                                               "fix the key (--strict)"))
+                out.append((place, eid, f"source {value!r} is not declared in \"sources\"; declare it or "
+                                        "fix the key (--strict)"))
         return out
 
 
@@ -199,9 +204,9 @@ class Checker:
         self.tag_arrays: dict[str, int] = {}
         self.people_arrays: dict[str, int] = {}
         self.place_arrays: dict[str, int] = {}
+        self.overflow = False
 
     def check(self, rec: dict[str, Any], span: tuple[int, int, str] | None,
-              declarations: Declarations | None = None, index: int = 0,
               ) -> tuple[tuple[Any, ...] | None, Problems]:
         """One normalised record: its events-table row, or the problems as (field, message)."""
         problems: Problems = []
@@ -257,8 +262,6 @@ class Checker:
             rest = self._rest(rec, problems)
         if strict:
             self._curated(tags, sources, problems)
-            if declarations is not None and not problems:
-                declarations.note(index, eid or "", tag_list or [], sources, get("alt_dates"))
         if problems or span is None:
             return None, problems
         if len(sources) > 1:
@@ -266,12 +269,18 @@ class Checker:
             prior = 1.0 + PRIOR_WEIGHT * math.log(distinct) if distinct > 1 else 1.0
         else:
             prior = 1.0
-        counter = self.tag_arrays
-        counter[tags] = counter.get(tags, 0) + 1
-        counter = self.people_arrays
-        counter[people] = counter.get(people, 0) + 1
-        counter = self.place_arrays
-        counter[places] = counter.get(places, 0) + 1
+        if not self.overflow:
+            counter = self.tag_arrays
+            counter[tags] = counter.get(tags, 0) + 1
+            counter = self.people_arrays
+            counter[people] = counter.get(people, 0) + 1
+            counter = self.place_arrays
+            counter[places] = counter.get(places, 0) + 1
+            if not self.n & 4095 and max(len(self.tag_arrays), len(self.people_arrays),
+                                         len(self.place_arrays)) > MAX_COUNTED_ARRAYS:
+                # So many different lists that counting them here would hold them all: the index counts instead.
+                self.overflow = True
+                self.tag_arrays, self.people_arrays, self.place_arrays = {}, {}, {}
         self.n += 1
         return (
             self.n, eid, date, date_os, span[0], span[1], span[2], os_md, prior, title, summary,
@@ -311,10 +320,12 @@ class Checker:
             rest["extra"] = extra
         return rest or None
 
-    def counts(self) -> dict[str, dict[str, int]]:
-        """For tags, people and places: how many events carry each value."""
+    def counts(self) -> dict[str, dict[str, int]] | None:
+        """For tags, people and places: how many events carry each value (None: too many lists to count here)."""
         from chrono.model import json_list
 
+        if self.overflow:
+            return None
         out: dict[str, dict[str, int]] = {}
         for kind, arrays in (("tag", self.tag_arrays), ("person", self.people_arrays), ("place", self.place_arrays)):
             counts: dict[str, int] = {}

@@ -1050,10 +1050,8 @@ def validate_cmd(ctx: click.Context, files: tuple[str, ...], strict: bool, verbo
     session = _session(ctx)
     paths = list(files) or session.paths
     options = (session.options or LoadOptions())._replace(skip_invalid=False, strict=strict)
-    result = validate_files(paths, options, notes=verbose)
+    result = validate_files(paths, options, notes=(lambda line: click.echo(escape_text(line))) if verbose else None)
     problems = result.problems
-    for line in result.notes:
-        click.echo(escape_text(line))
     for line in problems:
         click.echo(escape_text(line), err=True)
     for reader in result.readers:

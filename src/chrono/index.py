@@ -123,16 +123,56 @@ class Writer:
             [(r[0], r[9], r[10], r[11], r[12], r[13], r[14]) for r in rows],
         )
 
-    def finish(self, meta: dict[str, str], counts: dict[str, dict[str, int]]) -> None:
-        """Index the tables, record the facet counts and metadata, and commit."""
-        for statement in INDEXES:
-            self.conn.execute(statement)
-        self.conn.executemany(
-            "INSERT INTO facet_counts VALUES (?, ?, ?)",
-            ((kind, value, n) for kind, counter in counts.items() for value, n in counter.items()),
-        )
-        self.conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-        self.conn.execute("COMMIT")
+    def finish(self, meta: dict[str, str], counts: dict[str, dict[str, int]] | None, skip_invalid: bool = False,
+               ) -> None:
+        """Index the tables, record the facet counts and metadata, and commit.
+
+        Ids used twice make the unique index fail: they are raised as load.Duplicates, or with
+        skip_invalid every event but the first with each id is left out (and counted as skipped).
+        """
+        from chrono.load import Duplicates
+
+        conn = self.conn
+        try:
+            conn.execute(INDEXES[0])
+        except sqlite3.IntegrityError:
+            conn.execute("CREATE INDEX repeated_ids ON events(id)")
+            repeated = [i for (i,) in conn.execute("SELECT id FROM events GROUP BY id HAVING COUNT(*) > 1")]
+            if not skip_invalid:
+                conn.execute("ROLLBACK")
+                raise Duplicates(repeated) from None
+            meta["skipped"] = str(int(meta.get("skipped", "0")) + self._drop_later(repeated))
+            meta["count"] = str(conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+            conn.execute("DROP INDEX repeated_ids")
+            conn.execute(INDEXES[0])
+            counts = None
+        for statement in INDEXES[1:]:
+            conn.execute(statement)
+        if counts is None:
+            for kind, column in FACET_COLUMNS.items():
+                conn.execute(f"INSERT INTO facet_counts SELECT ?, j.value, COUNT(*) FROM events e, "
+                             f"json_each(e.{column}) j GROUP BY j.value", (kind,))
+        else:
+            conn.executemany(
+                "INSERT INTO facet_counts VALUES (?, ?, ?)",
+                ((kind, value, n) for kind, counter in counts.items() for value, n in counter.items()),
+            )
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        conn.execute("COMMIT")
+
+    def _drop_later(self, repeated: list[str]) -> int:
+        """Delete every event but the first with each of these ids (and its full text); return how many."""
+        conn = self.conn
+        dropped = 0
+        for eid in repeated:
+            rows = conn.execute("SELECT n, title, summary, tags, people, places, aliases FROM events WHERE id = ? "
+                                "ORDER BY n LIMIT -1 OFFSET 1", (eid,)).fetchall()
+            for row in rows:
+                conn.execute("INSERT INTO fts(fts, rowid, title, summary, tags, people, places, aliases) "
+                             "VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)", row)
+                conn.execute("DELETE FROM events WHERE n = ?", (row[0],))
+                dropped += 1
+        return dropped
 
 
 def metadata(chronology: Chronology, files: list[str], key: str = "") -> dict[str, str]:

@@ -1,8 +1,10 @@
 """Loading chronologies: each file's reader, then the normaliser, then the checker, rows to the index.
 
-Problems are collected with their place (FILE:LINE:COL) and reported together; by default one bad
-record means nothing is loaded, and with --skip-invalid the valid records are loaded and the others
-counted. Records are read one at a time and handed to the index writer in batches.
+Files are read as streams and records handed on one at a time, so memory does not grow with the
+file. Problems are collected with their place (FILE:LINE:COL), found while the record is still at hand;
+by default one bad record means nothing is loaded, and with --skip-invalid the valid records are
+loaded and the others counted. Ids used twice are found by the index itself (or, for `validate`, by
+a ledger of ids on disk) and placed by reading the files again.
 """
 
 from __future__ import annotations
@@ -12,11 +14,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chrono.errors import DataError
-from chrono.formats.base import STDIN, Problem, Reader
+from chrono.formats.base import STDIN, Reader
 from chrono.model import Chronology, LoadOptions
 
 MAX_SHOWN_PROBLEMS = 20
 BATCH = 5000
+Sink = Callable[[list[tuple[Any, ...]]], None]
+
+
+class Duplicates(Exception):
+    """Ids that more than one event has, found when the index was finished."""
+
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__(", ".join(ids))
+        self.ids = ids
 
 
 @dataclass
@@ -31,19 +42,24 @@ class ScanResult:
     counts: dict[str, Any] = field(default_factory=dict)
     records: int = 0
     skipped: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
-def scan(paths: list[str], sink: Callable[[list[tuple[Any, ...]]], None] | None = None,
-         options: LoadOptions | None = None, max_problems: int = MAX_SHOWN_PROBLEMS,
-         progress: Callable[[Reader], None] | None = None, notes: bool = False) -> ScanResult:
-    """Read, normalise and check every record of the files, handing index rows to sink in batches."""
+def scan(paths: list[str], sink: Sink | None = None, options: LoadOptions | None = None,
+         max_problems: int = MAX_SHOWN_PROBLEMS, progress: Callable[[Reader, int], None] | None = None,
+         notes: Callable[[str], None] | None = None) -> ScanResult:
+    """Read, normalise and check every record of the files, handing index rows to sink in batches.
+
+    Without a sink (validation), ids go to a ledger on disk so that ids used twice are found all the
+    same; with one, the sink's index finds them when it is finished (see duplicate_problems).
+    """
     if paths.count(STDIN) > 1:
         raise DataError(["chrono: stdin (-) can be given only once"])
     import gc
 
+    options = options or LoadOptions()
     result = ScanResult()
-    loader = _Loader(options or LoadOptions(), sink, progress, result, notes)
+    ledger = IdLedger() if sink is None else None
+    loader = _Loader(options, sink if sink is not None else ledger.add, progress, result, notes)
     # Reading creates millions of small objects and no cycles: the cyclic collector would only slow it down.
     collecting = gc.isenabled()
     gc.disable()
@@ -54,20 +70,23 @@ def scan(paths: list[str], sink: Callable[[list[tuple[Any, ...]]], None] | None 
     finally:
         if collecting:
             gc.enable()
-    result.count = len(loader.seen)
+    if ledger is not None:
+        repeated = ledger.duplicates()
+        ledger.close()
+        if repeated:
+            loader.problems.extend(duplicate_problems(paths, options, repeated))
+    result.count = loader.checker.n
     result.counts = loader.checker.counts()
     result.problem_count += len(loader.problems)
-    for reader, p in loader.problems[: max(max_problems - len(result.problems), 0)]:
-        result.problems.append(reader.format(p))
-    result.notes = [reader.format(p) for reader, p in loader.notes or ()]
+    result.problems.extend(loader.problems[: max(max_problems - len(result.problems), 0)])
     return result
 
 
 class _Loader:
-    """The pipeline over a set of files: ids are unique across all of them."""
+    """The pipeline over a set of files, in order."""
 
-    def __init__(self, options: LoadOptions, sink: Callable[[list[tuple[Any, ...]]], None] | None,
-                 progress: Callable[[Reader], None] | None, result: ScanResult, notes: bool) -> None:
+    def __init__(self, options: LoadOptions, sink: Sink, progress: Callable[[Reader, int], None] | None,
+                 result: ScanResult, notes: Callable[[str], None] | None) -> None:
         from chrono.check import Checker
         from chrono.normalise import Normaliser
 
@@ -75,11 +94,9 @@ class _Loader:
         self.sink = sink
         self.progress = progress
         self.result = result
-        self.notes: list[tuple[Reader, Problem]] | None = [] if notes else None
-        self.normaliser = Normaliser(options.mapping, options.order, options.strict, self.notes)
+        self.normaliser = Normaliser(options.mapping, options.order, options.strict, notes)
         self.checker = Checker(options.strict)
-        self.seen: dict[str, tuple[Reader, int]] = {}
-        self.problems: list[tuple[Reader, Problem]] = []
+        self.problems: list[str] = []
         self.batch: list[tuple[Any, ...]] = []
 
     def file(self, path: str) -> None:
@@ -102,7 +119,7 @@ class _Loader:
             if p.row and skip:
                 result.skipped += 1
             else:
-                self.problems.append((reader, p))
+                self.problems.append(reader.format(p))
         title = self.normaliser.title
         if title and not reader.chronology.title:
             reader.chronology = reader.chronology._replace(title=title[0], description=title[1])
@@ -115,77 +132,132 @@ class _Loader:
 
         normalise = self.normaliser.event
         check = self.checker.check
-        seen = self.seen
         problems = self.problems
         skip = self.options.skip_invalid
         declarations = Declarations() if self.options.strict else None
         self.normaliser.start(reader)
         result = self.result
+        name = reader.name
         for i, raw in enumerate(reader.records()):
             norm = normalise(raw, i)
             rec = norm.record
             if rec is None and not norm.problems:
                 continue  # a row that describes the chronology (a TimelineJS title slide), not an event
             reader.count += 1
+            result.records += 1
             found = norm.problems
             row = None
             if rec is not None:
-                row, more = check(rec, norm.span, declarations, i)
+                row, more = check(rec, norm.span)
                 if more:
                     found = found + more
-            result.records += 1
+            keys = norm.columns.keys
             if not found:
                 assert row is not None
-                first = seen.get(row[1])
-                if first is None:
-                    seen[row[1]] = (reader, i)
-                    if self.sink is not None and (skip or not problems):
-                        self._add(row, reader)
-                    continue
-                if skip:
-                    result.skipped += 1
-                else:
-                    problems.append((reader, Problem(self._duplicate(row[1], first, reader), record=i,
-                                                     key=norm.columns.keys.get("id", "id"))))
+                if declarations is not None:
+                    self._declared(declarations, reader, i, keys, row, rec)
+                if skip or not problems:
+                    self._add(row, reader)
                 continue
             if skip:
                 result.skipped += 1
                 continue
-            keys = norm.columns.keys
             who = f"event {norm.given_id!r}" if type(norm.given_id) is str and norm.given_id else f"event #{i + 1}"
-            problems.extend((reader, Problem(f"{who}: {m}", record=i, key=keys.get(f, f) if f else None))
-                            for f, m in found)
+            for f, m in found:
+                line, col = reader.where(i, keys.get(f, f) if f else None)
+                problems.append(f"{name}:{line}:{col}: {who}: {m}")
         self.normaliser.finish(reader)
         if declarations is not None:
-            keys = self.normaliser.key_for
-            problems.extend((reader, Problem(f"event {eid!r}: {m}", record=index, key=keys(f)))
-                            for index, eid, f, m in declarations.problems(reader.tags_declared,
-                                                                         reader.sources_declared))
+            problems.extend(f"{name}:{line}:{col}: event {eid!r}: {m}" for (line, col), eid, m in
+                            declarations.problems(reader.tags_declared, reader.sources_declared))
 
     @staticmethod
-    def _duplicate(eid: str, first: tuple[Reader, int], reader: Reader) -> str:
-        other, index = first
-        line, col = other.where(index, "id")
-        if other is reader:
-            return f"duplicate id {eid!r} (first used by event #{index + 1} at {other.name}:{line}:{col})"
-        return f"duplicate id {eid!r}, also at {other.name}:{line}:{col}; rename one of them"
+    def _declared(declarations: Any, reader: Reader, i: int, keys: dict[str, str], row: tuple[Any, ...],
+                  rec: dict[str, Any]) -> None:
+        import json
+
+        declarations.note(lambda f: reader.where(i, keys.get(f, f)), row[1], json.loads(row[11]),
+                          json.loads(row[15]), rec.get("alt_dates"), reader.tags_declared, reader.sources_declared)
 
     def _add(self, row: tuple[Any, ...], reader: Reader) -> None:
         batch = self.batch
         batch.append(row)
         if len(batch) >= BATCH:
-            assert self.sink is not None
             self.sink(batch)
             self.batch = []
             if self.progress is not None:
-                self.progress(reader)
+                self.progress(reader, self.checker.n)
 
     def flush(self) -> None:
         """Hand the last rows to the sink, unless a problem means nothing is loaded."""
         clean = self.options.skip_invalid or not (self.problems or self.result.problems)
-        if self.batch and self.sink is not None and clean:
+        if self.batch and clean:
             self.sink(self.batch)
         self.batch = []
+
+
+class IdLedger:
+    """The ids of the rows read, in a private temporary database on disk, to find those used twice."""
+
+    def __init__(self) -> None:
+        import sqlite3
+
+        self.conn = sqlite3.connect("", isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=OFF")
+        self.conn.execute("PRAGMA synchronous=OFF")
+        self.conn.execute("CREATE TABLE ids(id TEXT NOT NULL)")
+        self.conn.execute("BEGIN")
+
+    def add(self, rows: list[tuple[Any, ...]]) -> None:
+        """Note the ids of a batch of rows."""
+        self.conn.executemany("INSERT INTO ids VALUES (?)", [(r[1],) for r in rows])
+
+    def duplicates(self, limit: int = 10**6) -> list[str]:
+        """The ids noted more than once."""
+        return [i for (i,) in self.conn.execute(
+            "SELECT id FROM ids GROUP BY id HAVING COUNT(*) > 1 LIMIT ?", (limit,))]
+
+    def close(self) -> None:
+        """Drop the ledger."""
+        self.conn.close()
+
+
+def duplicate_problems(paths: list[str], options: LoadOptions, repeated: list[str]) -> list[str]:
+    """FILE:LINE:COL problems for ids used more than once, found by reading the files again."""
+    from chrono.formats import open_reader
+    from chrono.normalise import Normaliser
+
+    wanted = set(repeated)
+    first: dict[str, tuple[str, int, str]] = {}
+    out = []
+    normaliser = Normaliser(options.mapping, options.order, options.strict)
+    for path in paths:
+        if path == STDIN:
+            out.extend(f"<stdin>: duplicate id {eid!r}; rename one of them" for eid in repeated if eid not in first)
+            continue
+        try:
+            reader = open_reader(path)
+        except DataError:
+            continue
+        normaliser.start(reader)
+        for i, raw in enumerate(reader.records()):
+            norm = normaliser.event(raw, i)
+            if norm.record is None:
+                continue
+            eid = norm.record.get("id")
+            if eid not in wanted:
+                continue
+            line, col = reader.where(i, norm.columns.keys.get("id", "id"))
+            place = f"{reader.name}:{line}:{col}"
+            if eid not in first:
+                first[eid] = (reader.name, i + 1, place)
+                continue
+            other, number, at = first[eid]
+            if other == reader.name:
+                out.append(f"{place}: duplicate id {eid!r} (first used by event #{number} at {at})")
+            else:
+                out.append(f"{place}: duplicate id {eid!r}, also at {at}; rename one of them")
+    return out
 
 
 def raise_problems(result: ScanResult, max_problems: int = MAX_SHOWN_PROBLEMS) -> None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from chrono.dates import DateError, day_span
 from chrono.errors import DataError
-from chrono.formats.base import Problem, Reader, type_name
+from chrono.formats.base import Reader, type_name
 from chrono.model import FORMAT_FIELDS, LIST_FIELDS
 
 # Names a column (or JSON key) may have for each field, matched ignoring case, spaces, '_' and '-';
@@ -182,7 +183,7 @@ class Normaliser:
     """Turns raw records into events in the chronology format, file by file, remembering ids across files."""
 
     def __init__(self, mapping: tuple[tuple[str, str], ...] = (), order: str | None = None,
-                 strict: bool = False, notes: list[tuple[Reader, Problem]] | None = None) -> None:
+                 strict: bool = False, notes: Callable[[str], None] | None = None) -> None:
         self.mapping = mapping
         self.order = order
         self.strict = strict
@@ -198,6 +199,12 @@ class Normaliser:
         self._reader = reader
         self._maps = {}
         self._table = None
+
+    def _note(self, index: int, key: str, message: str) -> None:
+        """Say how a cell was read, at its place (FILE:LINE:COL)."""
+        assert self.notes is not None and self._reader is not None
+        line, col = self._reader.where(index, key)
+        self.notes(f"{self._reader.name}:{line}:{col}: {message}")
 
     def finish(self, reader: Reader) -> None:
         """End a file: a table with a header and no rows still needs a date and a title column."""
@@ -225,10 +232,9 @@ class Normaliser:
                                  f"-m {field}=COLUMN (the columns are: {', '.join(names)})"])
         if self.notes is not None:
             if cmap.timelinejs:
-                self.notes.append((reader, Problem("columns read as a TimelineJS sheet", line=1, col=1)))
+                self.notes(f"{reader.name}:1:1: columns read as a TimelineJS sheet")
             for name, field in cmap.renamed:
-                self.notes.append((reader, Problem(f"column {name!r} read as {field}", line=1,
-                                                   col=names.index(name) + 1)))
+                self.notes(f"{reader.name}:1:{names.index(name) + 1}: column {name!r} read as {field}")
         self._table = cmap
         return cmap
 
@@ -432,8 +438,7 @@ class Normaliser:
                                          "(--strict wants EDTF dates)"))
             elif self.notes is not None and self._reader is not None:
                 os_text = f" (Old Style {rec['date_os']})" if rec.get("date_os") else ""
-                self.notes.append((self._reader, Problem(f"{read_from} read as {date}{os_text}", record=index,
-                                                         key=cmap.keys.get("date", "date"))))
+                self._note(index, cmap.keys.get("date", "date"), f"{read_from} read as {date}{os_text}")
         return span
 
     def _derive_id(self, title: str, span: tuple[int, int, str], index: int, cmap: ColumnMap) -> str:
@@ -446,8 +451,7 @@ class Normaliser:
             n += 1
             eid = f"{base}-{n}"
         if self.notes is not None and self._reader is not None:
-            self.notes.append((self._reader, Problem(f"id {eid} derived from the title and year", record=index,
-                                                     key=cmap.keys.get("title", "title"))))
+            self._note(index, cmap.keys.get("title", "title"), f"id {eid} derived from the title and year")
         return eid
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 from importlib import import_module
 
-from chrono.formats.base import STDIN, Reader, read_text
+from chrono.formats.base import STDIN, Reader, display_name
+from chrono.formats.stream import TextStream
 
 # kind: (module, class, file extensions)
 FORMATS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -38,7 +39,8 @@ def detect_kind(path: str, text: str) -> str:
 
 
 def open_reader(path: str) -> Reader:
-    """Read a file (or stdin) and pick the reader for its format."""
-    name, text = read_text(path)
-    module, cls, _ = FORMATS[detect_kind(path, text)]
-    return getattr(import_module(module), cls)(name, text)
+    """Open a file (or stdin) as a stream and pick the reader for its format."""
+    stream = TextStream(path, display_name(path))
+    stream.open()
+    module, cls, _ = FORMATS[detect_kind(path, stream.head())]
+    return getattr(import_module(module), cls)(stream.name, stream)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from chrono.errors import DataError
 from chrono.model import Chronology
 
 STDIN = "-"
@@ -23,38 +21,6 @@ def type_name(value: Any) -> str:
 def display_name(path: str) -> str:
     """How a path is named in messages (stdin as <stdin>)."""
     return STDIN_NAME if path == STDIN else path
-
-
-def read_text(path: str) -> tuple[str, str]:
-    """Read a chronology file (or stdin for '-') as text; raise DataError saying what went wrong."""
-    name = display_name(path)
-    try:
-        if path == STDIN:
-            raw = sys.stdin.buffer.read()
-        else:
-            with open(path, "rb") as f:
-                raw = f.read()
-    except FileNotFoundError:
-        raise DataError([f"{name}: no such file; check the path given to -d/--data or CHRONO_DATA"]) from None
-    except IsADirectoryError:
-        raise DataError([f"{name}: is a directory; give a chronology file (.json, .jsonl, .csv or .tsv)"]) from None
-    except PermissionError:
-        raise DataError([f"{name}: permission denied; make the file readable (chmod +r) or copy it"]) from None
-    except OSError as exc:
-        raise DataError([f"{name}: cannot read: {exc.strerror or exc}"]) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise DataError(
-            [f"{name}:{line}:{col}: invalid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start});"
-             " save the file as UTF-8"]
-        ) from None
-    del raw
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return name, text
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
@@ -79,18 +45,18 @@ class Problem:
 class Reader:
     """One chronology file: its metadata and its raw records in file order, and where each one is.
 
-    A reader only turns text into raw records (JSON values, or a dict of column -> cell for a table);
-    mapping columns and dates to events is the normaliser's job, and checking them the checker's.
+    A reader only turns text into raw records (JSON values, or a dict of column -> cell for a table),
+    reading its file as a stream; mapping columns and dates to events is the normaliser's job, and
+    checking them the checker's. `where` knows the place of the record being read (and its keys).
     Problems in a record that reading can skip (a bad line, a ragged row) go to `problems`; a problem
-    that stops reading the file is raised as DataError.
+    that stops reading the file is raised as DataError. `position` is how many bytes have been read.
     """
 
     kind = ""
     tabular = False
 
-    def __init__(self, name: str, text: str) -> None:
+    def __init__(self, name: str) -> None:
         self.name = name
-        self.text = text
         self.chronology = Chronology()
         self.tags_declared: dict[str, str] | None = None
         self.sources_declared: dict[str, Any] | None = None

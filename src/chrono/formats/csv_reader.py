@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterator
 from typing import Any
 
 from chrono.errors import DataError
 from chrono.formats.base import Problem, Reader
+from chrono.formats.stream import TextStream
 from chrono.model import FORMULA_STARTS
 
 
@@ -38,19 +38,27 @@ class CsvReader(Reader):
     tabular = True
     delimiter: str | None = None
 
-    def __init__(self, name: str, text: str) -> None:
-        super().__init__(name, text)
-        self.lines = array("q")
+    def __init__(self, name: str, stream: TextStream) -> None:
+        super().__init__(name)
+        self.stream = stream
+        self.current = -1
+        self.line = 0
 
     def _rows(self) -> Any:
         import csv
-        import io
 
         csv.field_size_limit(2**31 - 1)
-        end = self.text.find("\n")
-        delimiter = self.delimiter or sniff_delimiter(self.text if end < 0 else self.text[:end])
-        return csv.reader(io.StringIO(self.text, newline=""), delimiter=delimiter, doublequote=True,
-                          quotechar='"', skipinitialspace=False, strict=True)
+        lines = self.stream.lines()
+        first = next(lines, "")
+        delimiter = self.delimiter or sniff_delimiter(first)
+
+        def all_lines() -> Iterator[str]:
+            if first:
+                yield first
+            yield from lines
+
+        return csv.reader(all_lines(), delimiter=delimiter, doublequote=True, quotechar='"',
+                          skipinitialspace=False, strict=True)
 
     def records(self) -> Iterator[Any]:
         """Rows as {column: cell} records; a ragged row is a problem, broken quoting stops the file."""
@@ -81,7 +89,7 @@ class CsvReader(Reader):
                 return
             except csv.Error as exc:
                 raise DataError([f"{self.name}:{start}:1: invalid CSV: {exc}; check the quotes on this row"]) from None
-            self.position = start
+            self.position = self.stream.bytes_read
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             if len(row) != width:
@@ -96,15 +104,16 @@ class CsvReader(Reader):
                         f"{'commas' if rows.dialect.delimiter == ',' else 'the delimiter'}",
                         line=start, col=min(len(row), width) + 1))
                     continue
-            self.lines.append(start)
+            self.current += 1
+            self.line = start
             yield {k: unguard(v) for k, v in zip(columns, row, strict=True) if v and not v.isspace()}
 
     def where(self, record: int | None, key: str | None = None) -> tuple[int, int]:
-        """The line of a row and the number of the column in it."""
-        if record is None or record >= len(self.lines):
+        """The line of the row being read and the number of the column in it."""
+        if record is None or record != self.current:
             return 1, 1
         columns = self.columns or []
-        return self.lines[record], columns.index(key) + 1 if key in columns else 1
+        return self.line, columns.index(key) + 1 if key in columns else 1
 
 
 class TsvReader(CsvReader):

@@ -65,8 +65,7 @@ def lone_surrogate(text: str) -> int | None:
     return None
 
 
-def _too_deep(text: str, start: int = 0) -> int | None:
-    depth = 0
+def _too_deep(text: str, start: int = 0, depth: int = 0) -> int | None:
     for m in _BRACKET_RE.finditer(text, start):
         if m.group(1):
             depth += 1
@@ -103,8 +102,8 @@ def decoder() -> Any:
     return json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant)
 
 
-def json_problem(text: str, exc: Exception, start: int = 0) -> tuple[int, str]:
-    """(offset, message) for an exception raised while decoding JSON text from start."""
+def json_problem(text: str, exc: Exception, start: int = 0, depth: int = 0) -> tuple[int, str]:
+    """(offset, message) for an exception raised while decoding JSON text from start (at this nesting depth)."""
     import json
 
     if isinstance(exc, json.JSONDecodeError):
@@ -117,7 +116,7 @@ def json_problem(text: str, exc: Exception, start: int = 0) -> tuple[int, str]:
     if isinstance(exc, _NonFinite):
         return _first(_NONFINITE_RE, text, start) or start, f"{exc} is not valid JSON; use a string or null"
     if isinstance(exc, RecursionError):
-        return (_too_deep(text) or start,
+        return (_too_deep(text, start, depth) or start,
                 f"nesting deeper than {MAX_DEPTH} levels; a chronology is at most a few levels deep")
     return _first(_BIGNUM_RE, text, start) or start, f"number too large to convert ({str(exc).split(':')[0]})"
 
