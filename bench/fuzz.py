@@ -95,6 +95,7 @@ def run_atheris(seconds: float, workdir: str) -> int:
     with atheris.instrument_imports(include=["chrono"]):
         import chrono.cache
         import chrono.cli
+        import chrono.commands.query  # the search command (chrono.cli imports it only when used)
         import chrono.dates
         import chrono.index
         import chrono.load
