@@ -242,3 +242,20 @@ def test_lazy_imports() -> None:
     dates = subprocess.run([sys.executable, "-X", "importtime", "-m", "chrono", "list", "--from", "Dec 1934", "-n",
                             "1"], capture_output=True, text=True, env=env, timeout=120)
     assert any(line.split("|")[-1].strip() == "dateutil" for line in dates.stderr.splitlines())
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "chrono", "search", "kirov", "-n", "1"],
+                            capture_output=True, text=True, env=subprocess_env(), timeout=120)
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert {m for m in imported if m.startswith("chrono.commands.")} == {"chrono.commands.query"}
+
+
+def test_the_command_table_names_the_module_of_each_command() -> None:
+    from chrono.cli import COMMAND_MODULES, cli
+
+    for name, module in COMMAND_MODULES.items():
+        command = cli.get_command(None, name)  # type: ignore[arg-type]
+        assert command is not None and command.callback is not None, name
+        assert command.callback.__module__ == module, name
+    assert set(cli.commands) | set(cli.factories) == set(COMMAND_MODULES), "a command missing from COMMAND_MODULES"
