@@ -20,8 +20,8 @@ OWN = DATA / "own"
 
 def chrono(*args: str, cwd: Path | None = None, cache: Path | None = None,
            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed chrono as a user would, in a subprocess."""
-    env = subprocess_env(CHRONO_CACHE_DIR=str(cache or Path("/nonexistent-chrono-cache")), NO_COLOR="1")
+    """Run the installed chrono as a user would, in a subprocess (with the test's own cache directory)."""
+    env = subprocess_env(NO_COLOR="1", **({"CHRONO_CACHE_DIR": str(cache)} if cache else {}))
     return subprocess.run([*chrono_cmd(), *args], capture_output=True, text=True, encoding="utf-8", env=env,
                           cwd=cwd, input=stdin, timeout=120)
 

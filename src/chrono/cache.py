@@ -207,10 +207,10 @@ def _build_here(paths: list[str], dest: str, key: str, progress: _Progress, opti
     try:
         conn = connect(dest)
         writer = Writer(conn)
-        result = scan(paths, writer.add, options, progress=progress.update)
+        result = scan(paths, writer.add, options, progress=progress.update, locate=True)
         raise_problems(result)
         try:
-            writer.finish(_meta(result, key), result.counts, options.skip_invalid)
+            writer.finish(_meta(result, key, paths, options), result.counts, options.skip_invalid)
         except Duplicates as exc:
             _raise_duplicates(paths, options, exc.ids)
         conn.close()
@@ -226,8 +226,15 @@ def _raise_duplicates(paths: list[str], options: LoadOptions, ids: list[str]) ->
     raise_problems(ScanResult(problems=problems, problem_count=len(problems)))
 
 
-def _meta(result: ScanResult, key: str) -> dict[str, str]:
+def _meta(result: ScanResult, key: str, paths: list[str] | None = None,
+          options: LoadOptions | None = None) -> dict[str, str]:
+    import json
+
     meta = metadata(result.chronology, [r.name for r in result.readers], key)
+    if paths is not None and options is not None:
+        # Where cold.py reads summaries back from, and how to normalise them.
+        meta["paths"] = json.dumps([os.path.abspath(p) for p in paths], ensure_ascii=False)
+        meta["options"] = json.dumps({"mapping": options.mapping, "order": options.order})
     meta["count"] = str(result.count)
     meta["records"] = str(result.records)
     meta["skipped"] = str(result.skipped)
@@ -240,12 +247,14 @@ DUPLICATES_EXIT = 3
 
 def _writer_process(receiver: Any, dest: str) -> None:
     """The second process: receives batches of rows (marshalled) and writes them to the index file."""
+    import gc
     import marshal
     import signal
 
     from chrono.load import Duplicates
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.disable()  # batches of plain tuples, no cycles: the collector would only slow the writer down
     code = 0
     try:
         conn = connect(dest)
@@ -270,6 +279,16 @@ def _writer_process(receiver: Any, dest: str) -> None:
     os._exit(code)
 
 
+def _widen(fd: int) -> None:
+    """Let a pipe hold a megabyte (Linux), so that batches of rows pass in few steps."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass
+
+
 def _build_in_child(paths: list[str], dest: str, key: str, progress: _Progress, options: LoadOptions) -> None:
     import marshal
     import multiprocessing
@@ -278,6 +297,7 @@ def _build_in_child(paths: list[str], dest: str, key: str, progress: _Progress, 
 
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
+    _widen(sender.fileno())
     child = ctx.Process(target=_writer_process, args=(receiver, dest), daemon=True)
     child.start()
     receiver.close()
@@ -290,9 +310,9 @@ def _build_in_child(paths: list[str], dest: str, key: str, progress: _Progress, 
 
     finished = False
     try:
-        result = scan(paths, lambda rows: send(("rows", rows)), options, progress=progress.update)
+        result = scan(paths, lambda rows: send(("rows", rows)), options, progress=progress.update, locate=True)
         raise_problems(result)
-        send(("finish", (_meta(result, key), result.counts, options.skip_invalid)))
+        send(("finish", (_meta(result, key, paths, options), result.counts, options.skip_invalid)))
         finished = True
     finally:
         if not finished:

@@ -24,16 +24,12 @@ SOURCE_KEY_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 PRIOR_WEIGHT = 0.5
 # Tags, people and places are counted per distinct list while there are at most this many lists of each.
 MAX_COUNTED_ARRAYS = 50_000
+_QUICK_KEYS = frozenset(("id", "date", "title", "summary", "tags", "people", "places", "aliases", "sources"))
 _KNOWN = frozenset(("id", "date", "date_os", "title", "summary", "tags", "people", "places", "aliases", "sources"))
 _ID_MATCH = ID_RE.fullmatch
 _KEY_MATCH = SOURCE_KEY_RE.fullmatch
 
 Problems = list[tuple[str | None, str]]
-
-
-def _plain(text: str) -> bool:
-    """Whether a string can be written between JSON quotes as it is."""
-    return text.isprintable() and '"' not in text and "\\" not in text
 
 
 def _list_problems(key: str, value: Any) -> Problems:
@@ -123,12 +119,14 @@ def _quick_sources(value: Any) -> str | None:
                 return None
         elif type(key) is not str:
             return None
-        fields = []
-        for k, v in entry.items():
-            if type(v) is not str or not (_plain(k) and _plain(v)):
-                return None
-            fields.append('"' + k + '":"' + v + '"')
-        parts.append("{" + ",".join(fields) + "}")
+        try:
+            body = '","'.join([k + '":"' + v for k, v in entry.items()])
+        except TypeError:
+            return None
+        # Plain strings need no escapes: printable, no backslash, and no quotes but those put in here.
+        if not body.isprintable() or "\\" in body or body.count('"') != 4 * len(entry) - 2:
+            return None
+        parts.append('{"' + body + '"}')
     return "[" + ",".join(parts) + "]"
 
 
@@ -206,9 +204,9 @@ class Checker:
         self.place_arrays: dict[str, int] = {}
         self.overflow = False
 
-    def check(self, rec: dict[str, Any], span: tuple[int, int, str] | None,
+    def check(self, rec: dict[str, Any], span: tuple[int, int, str] | None, loc: int | None = None,
               ) -> tuple[tuple[Any, ...] | None, Problems]:
-        """One normalised record: its events-table row, or the problems as (field, message)."""
+        """One normalised record: its events-table row (loc: where to read its summary back), or the problems."""
         problems: Problems = []
         get = rec.get
         encode = self.encode
@@ -270,22 +268,82 @@ class Checker:
         else:
             prior = 1.0
         if not self.overflow:
-            counter = self.tag_arrays
-            counter[tags] = counter.get(tags, 0) + 1
-            counter = self.people_arrays
-            counter[people] = counter.get(people, 0) + 1
-            counter = self.place_arrays
-            counter[places] = counter.get(places, 0) + 1
-            if not self.n & 4095 and max(len(self.tag_arrays), len(self.people_arrays),
-                                         len(self.place_arrays)) > MAX_COUNTED_ARRAYS:
-                # So many different lists that counting them here would hold them all: the index counts instead.
-                self.overflow = True
-                self.tag_arrays, self.people_arrays, self.place_arrays = {}, {}, {}
+            self._count(tags, people, places)
         self.n += 1
         return (
             self.n, eid, date, date_os, span[0], span[1], span[2], os_md, prior, title, summary,
-            tags, people, places, aliases, sources_json, encode(rest) if rest else None,
+            tags, people, places, aliases, sources_json, encode(rest) if rest else None, loc,
         ), problems
+
+    def quick(self, raw: Any, loc: int | None) -> tuple[Any, ...] | None:
+        """The row of a record already in the format's plain shape, as check() would make it; None otherwise.
+
+        The common case of a large file, checked with less work: an object of the format's basic fields,
+        an explicit id, a date the index reads at once, lists of plain strings and plain sources. Anything
+        else (and every problem) is left to the normaliser and check().
+        """
+        if type(raw) is not dict or not raw.keys() <= _QUICK_KEYS:
+            return None
+        get = raw.get
+        eid = get("id")
+        title = get("title")
+        date = get("date")
+        summary = get("summary", "")
+        if type(eid) is not str or type(title) is not str or type(date) is not str or type(summary) is not str \
+                or not _ID_MATCH(eid) or not title or title.isspace():
+            return None
+        try:
+            span = day_span(date)
+        except DateError:
+            return None
+        lists = []
+        for key in ("tags", "people", "places", "aliases"):
+            value = get(key)
+            if value is None or value == []:
+                lists.append("[]")
+                continue
+            if type(value) is not list:
+                return None
+            try:
+                joined = LIST_SEP.join(value)
+            except TypeError:
+                return None
+            if joined.count(LIST_SEP) != len(value) - 1 or "" in value or not joined.isprintable() or '"' in joined \
+                    or "\\" in joined or any(map(str.isspace, value)):
+                return None
+            lists.append('["' + joined.replace(LIST_SEP, '","') + '"]')
+        sources = get("sources")
+        if sources is None or sources == []:
+            sources_json = "[]"
+            prior = 1.0
+        else:
+            sources_json = _quick_sources(sources)
+            if sources_json is None:
+                return None
+            if len(sources) > 1:
+                distinct = len({s.get("source") or s.get("title") for s in sources})
+                prior = 1.0 + PRIOR_WEIGHT * math.log(distinct) if distinct > 1 else 1.0
+            else:
+                prior = 1.0
+        tags, people, places, aliases = lists
+        if not self.overflow:
+            self._count(tags, people, places)
+        self.n += 1
+        return (self.n, eid, date, None, span[0], span[1], span[2], None, prior, title, summary,
+                tags, people, places, aliases, sources_json, None, loc)
+
+    def _count(self, tags: str, people: str, places: str) -> None:
+        counter = self.tag_arrays
+        counter[tags] = counter.get(tags, 0) + 1
+        counter = self.people_arrays
+        counter[people] = counter.get(people, 0) + 1
+        counter = self.place_arrays
+        counter[places] = counter.get(places, 0) + 1
+        if not self.n & 4095 and max(len(self.tag_arrays), len(self.people_arrays),
+                                     len(self.place_arrays)) > MAX_COUNTED_ARRAYS:
+            # So many different lists that counting them here would hold them all: the index counts instead.
+            self.overflow = True
+            self.tag_arrays, self.people_arrays, self.place_arrays = {}, {}, {}
 
     @staticmethod
     def _curated(tags: str, sources: list[dict[str, str]], problems: Problems) -> None:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from datetime import date
 
 # Bumped whenever the layout changes, so caches written by older versions are rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 # bm25 weights for title, summary, tags, people, places, aliases.
 WEIGHTS = (10.0, 2.0, 1.0, 1.0, 1.0, 0.5)
 TOKENIZER = "unicode61 remove_diacritics 2"
@@ -32,13 +32,14 @@ CREATE TABLE events(
     os_md INTEGER,
     prior REAL NOT NULL,
     title TEXT NOT NULL,
-    summary TEXT NOT NULL,
+    summary TEXT,
     tags TEXT NOT NULL,
     people TEXT NOT NULL,
     places TEXT NOT NULL,
     aliases TEXT NOT NULL,
     sources TEXT NOT NULL,
-    rest TEXT
+    rest TEXT,
+    loc INTEGER
 );
 CREATE TABLE facet_counts(kind TEXT NOT NULL, value TEXT NOT NULL, count INTEGER NOT NULL,
                           PRIMARY KEY (kind, value)) WITHOUT ROWID;
@@ -55,6 +56,9 @@ EVENT_COLUMNS = (
     "id, date, date_os, title, summary, tags, people, places, aliases, sources, rest, earliest, latest, precision"
 )
 FACET_COLUMNS = {"tag": "tags", "person": "people", "place": "places"}
+# The summary, from the table or (when the index keeps only where the record is) from its file.
+SUMMARY = "coalesce(e.summary, cold(e.loc))"
+FULL_COLUMNS = EVENT_COLUMNS.replace("summary", f"{SUMMARY} AS summary")
 # The events-table columns behind each output field, and what stands in for a column that is not read.
 FIELD_COLUMNS = {
     "id": ("id",), "date": ("date", "date_os"), "when": ("date", "date_os"), "date_os": ("date_os",),
@@ -117,7 +121,9 @@ class Writer:
     def add(self, rows: list[tuple[Any, ...]]) -> None:
         """Insert a batch of events-table rows (see load.Checker.check) and their full text."""
         conn = self.conn
-        conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        # A row that says where its record is (loc) keeps no copy of its summary: cold.py reads it back.
+        conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         [r if r[17] is None else (*r[:10], None, *r[11:]) for r in rows])
         conn.executemany(
             "INSERT INTO fts(rowid, title, summary, tags, people, places, aliases) VALUES (?,?,?,?,?,?,?)",
             [(r[0], r[9], r[10], r[11], r[12], r[13], r[14]) for r in rows],
@@ -141,6 +147,14 @@ class Writer:
             if not skip_invalid:
                 conn.execute("ROLLBACK")
                 raise Duplicates(repeated) from None
+            if "paths" in meta:
+                import json
+
+                from chrono.cold import Summaries
+
+                options = json.loads(meta["options"])
+                conn.create_function("cold", 1, Summaries(json.loads(meta["paths"]), tuple(
+                    tuple(p) for p in options["mapping"]), options["order"]))
             meta["skipped"] = str(int(meta.get("skipped", "0")) + self._drop_later(repeated))
             meta["count"] = str(conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
             conn.execute("DROP INDEX repeated_ids")
@@ -165,7 +179,7 @@ class Writer:
         conn = self.conn
         dropped = 0
         for eid in repeated:
-            rows = conn.execute("SELECT n, title, summary, tags, people, places, aliases FROM events WHERE id = ? "
+            rows = conn.execute(f"SELECT n, title, {SUMMARY}, tags, people, places, aliases FROM events e WHERE id = ? "
                                 "ORDER BY n LIMIT -1 OFFSET 1", (eid,)).fetchall()
             for row in rows:
                 conn.execute("INSERT INTO fts(fts, rowid, title, summary, tags, people, places, aliases) "
@@ -198,7 +212,22 @@ class Index:
         self.conn = conn
         self._meta: dict[str, str] | None = None
         self._chronology: Chronology | None = None
+        self._summaries: Any = None
         self._sources_checked: set[str] = set()
+        conn.create_function("cold", 1, self._cold)
+
+    def _cold(self, loc: int | None) -> str | None:
+        """A summary the index does not hold, read back from its chronology file (see cold.py)."""
+        if self._summaries is None:
+            import json
+
+            from chrono.cold import Summaries
+
+            meta = self.meta
+            options = json.loads(meta.get("options", "{}"))
+            self._summaries = Summaries(json.loads(meta.get("paths", "[]")),
+                                        tuple(tuple(p) for p in options.get("mapping", ())), options.get("order"))
+        return self._summaries(loc)
 
     @property
     def meta(self) -> dict[str, str]:
@@ -477,7 +506,8 @@ class Index:
         filters = self.resolve(filters)
         clauses, params = self._where(filters)
         ranked = search is not None and search.match() is not None
-        cols = ", ".join(c if " AS " in c else f"e.{c}" for c in (c.strip() for c in columns.split(",")))
+        cols = ", ".join(c if " AS " in c else f"{SUMMARY} AS summary" if c == "summary" else f"e.{c}"
+                         for c in (c.strip() for c in columns.split(",")))
         if ranked:
             assert search is not None
             weights = ", ".join(str(w) for w in WEIGHTS)
@@ -516,11 +546,11 @@ class Index:
         found: list[Event] = []
         missing: list[str] = []
         for wanted in ids:
-            row = self.conn.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE id = ?", (wanted,)).fetchone()
+            row = self.conn.execute(f"SELECT {FULL_COLUMNS} FROM events e WHERE id = ?", (wanted,)).fetchone()
             if row is None:
                 like = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
                 rows = self.conn.execute(
-                    f"SELECT {EVENT_COLUMNS} FROM events WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 6", (like,)
+                    f"SELECT {FULL_COLUMNS} FROM events e WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 6", (like,)
                 ).fetchall()
                 if len(rows) > 1:
                     names = ", ".join(r[0] for r in rows[:5]) + (", ..." if len(rows) > 5 else "")

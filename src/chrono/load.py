@@ -46,11 +46,13 @@ class ScanResult:
 
 def scan(paths: list[str], sink: Sink | None = None, options: LoadOptions | None = None,
          max_problems: int = MAX_SHOWN_PROBLEMS, progress: Callable[[Reader, int], None] | None = None,
-         notes: Callable[[str], None] | None = None) -> ScanResult:
+         notes: Callable[[str], None] | None = None, locate: bool = False) -> ScanResult:
     """Read, normalise and check every record of the files, handing index rows to sink in batches.
 
     Without a sink (validation), ids go to a ledger on disk so that ids used twice are found all the
-    same; with one, the sink's index finds them when it is finished (see duplicate_problems).
+    same; with one, the sink's index finds them when it is finished (see duplicate_problems). With
+    locate, rows of JSON and JSONL files say where their record is (see cold.py), so that the index
+    need not keep a second copy of the summary.
     """
     if paths.count(STDIN) > 1:
         raise DataError(["chrono: stdin (-) can be given only once"])
@@ -60,12 +62,13 @@ def scan(paths: list[str], sink: Sink | None = None, options: LoadOptions | None
     result = ScanResult()
     ledger = IdLedger() if sink is None else None
     loader = _Loader(options, sink if sink is not None else ledger.add, progress, result, notes)
+    loader.locate = locate
     # Reading creates millions of small objects and no cycles: the cyclic collector would only slow it down.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for path in paths:
-            loader.file(path)
+        for number, path in enumerate(paths):
+            loader.file(path, number)
         loader.flush()
     finally:
         if collecting:
@@ -98,8 +101,9 @@ class _Loader:
         self.checker = Checker(options.strict)
         self.problems: list[str] = []
         self.batch: list[tuple[Any, ...]] = []
+        self.locate = False
 
-    def file(self, path: str) -> None:
+    def file(self, path: str, number: int = 0) -> None:
         """Load one file; a problem that stops it is recorded and the next file is read."""
         from chrono.formats import open_reader
 
@@ -107,7 +111,7 @@ class _Loader:
         try:
             reader = open_reader(path)
             result.readers.append(reader)
-            self.records(reader)
+            self.records(reader, number if self.locate and path != STDIN else None)
         except DataError as exc:
             result.problems.extend(exc.problems)
             result.problem_count += len(exc.problems)
@@ -126,29 +130,53 @@ class _Loader:
         self.normaliser.title = None
         result.chronology = result.chronology.merged(reader.chronology)
 
-    def records(self, reader: Reader) -> None:
-        """Every record of a file through the normaliser and the checker."""
+    def records(self, reader: Reader, number: int | None = None) -> None:
+        """Every record of a file through the normaliser and the checker (number: locate rows in file #number)."""
         from chrono.check import Declarations
+        from chrono.cold import pack
 
-        normalise = self.normaliser.event
+        normaliser = self.normaliser
+        normalise = normaliser.event
+        remember = normaliser.remember
         check = self.checker.check
+        options = self.options
+        # Records in the format's plain shape take the checker's quick way (the normaliser would not change them).
+        quick = self.checker.quick if not (options.strict or options.mapping or reader.tabular) else None
         problems = self.problems
-        skip = self.options.skip_invalid
-        declarations = Declarations() if self.options.strict else None
-        self.normaliser.start(reader)
+        skip = options.skip_invalid
+        declarations = Declarations() if options.strict else None
+        normaliser.start(reader)
         result = self.result
         name = reader.name
+        extent = reader.extent
+        batch = self.batch
+        events = 0
+        loc = None
         for i, raw in enumerate(reader.records()):
+            if number is not None:
+                where = extent()
+                loc = pack(number, *where) if where is not None else None
+            if quick is not None:
+                row = quick(raw, loc)
+                if row is not None:
+                    events += 1
+                    if row[1][-1:].isdigit():
+                        remember(row[1])
+                    if skip or not problems:
+                        batch.append(row)
+                        if len(batch) >= BATCH:
+                            self._flush(reader)
+                            batch = self.batch
+                    continue
             norm = normalise(raw, i)
             rec = norm.record
             if rec is None and not norm.problems:
                 continue  # a row that describes the chronology (a TimelineJS title slide), not an event
-            reader.count += 1
-            result.records += 1
+            events += 1
             found = norm.problems
             row = None
             if rec is not None:
-                row, more = check(rec, norm.span)
+                row, more = check(rec, norm.span, loc)
                 if more:
                     found = found + more
             keys = norm.columns.keys
@@ -157,7 +185,10 @@ class _Loader:
                 if declarations is not None:
                     self._declared(declarations, reader, i, keys, row, rec)
                 if skip or not problems:
-                    self._add(row, reader)
+                    batch.append(row)
+                    if len(batch) >= BATCH:
+                        self._flush(reader)
+                        batch = self.batch
                 continue
             if skip:
                 result.skipped += 1
@@ -166,7 +197,9 @@ class _Loader:
             for f, m in found:
                 line, col = reader.where(i, keys.get(f, f) if f else None)
                 problems.append(f"{name}:{line}:{col}: {who}: {m}")
-        self.normaliser.finish(reader)
+        reader.count += events
+        result.records += events
+        normaliser.finish(reader)
         if declarations is not None:
             problems.extend(f"{name}:{line}:{col}: event {eid!r}: {m}" for (line, col), eid, m in
                             declarations.problems(reader.tags_declared, reader.sources_declared))
@@ -179,14 +212,12 @@ class _Loader:
         declarations.note(lambda f: reader.where(i, keys.get(f, f)), row[1], json.loads(row[11]),
                           json.loads(row[15]), rec.get("alt_dates"), reader.tags_declared, reader.sources_declared)
 
-    def _add(self, row: tuple[Any, ...], reader: Reader) -> None:
-        batch = self.batch
-        batch.append(row)
-        if len(batch) >= BATCH:
-            self.sink(batch)
-            self.batch = []
-            if self.progress is not None:
-                self.progress(reader, self.checker.n)
+    def _flush(self, reader: Reader) -> None:
+        """Hand a full batch of rows to the sink."""
+        self.sink(self.batch)
+        self.batch = []
+        if self.progress is not None:
+            self.progress(reader, self.checker.n)
 
     def flush(self) -> None:
         """Hand the last rows to the sink, unless a problem means nothing is loaded."""

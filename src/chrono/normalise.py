@@ -54,6 +54,7 @@ _CYRILLIC = dict(zip(
     strict=True,
 ))
 _TAG_RE = re.compile(r"<[^>]*>")
+_DERIVED_SHAPE = re.compile(r"-\d{1,4}(?:-\d+)?$")
 _EDTF_SHAPE = re.compile(r"[0-9X?~%.]+(?:-[0-9X?~%]+)*(?:/[0-9X?~%.]+(?:-[0-9X?~%]+)*)?")
 
 
@@ -281,8 +282,13 @@ class Normaliser:
                     rec["id"] = self._derive_id(title, span, index, cmap)
         eid = rec.get("id")
         if type(eid) is str:
-            self.ids.add(eid)
+            self.remember(eid)
         return Normalised(rec, span, problems, cmap, given_id)
+
+    def remember(self, eid: str) -> None:
+        """Note an id that a derived id must not repeat (only ids shaped like derived ones, so memory stays small)."""
+        if eid[-1:].isdigit() and _DERIVED_SHAPE.search(eid):
+            self.ids.add(eid)
 
     def _rename(self, raw: dict[str, Any], cmap: ColumnMap,
                 problems: list[tuple[str | None, str]]) -> tuple[dict[str, Any] | None, str | None]:

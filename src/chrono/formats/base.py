@@ -73,6 +73,10 @@ class Reader:
         """The (line, col) of a record's key (a JSON key or a column name), or of the record."""
         raise NotImplementedError
 
+    def extent(self) -> tuple[int, int] | None:
+        """The byte offset and length of the record being read, when reading it alone gives it back."""
+        return None
+
     def format(self, p: Problem) -> str:
         """A problem as FILE:LINE:COL: message."""
         if p.line is not None:

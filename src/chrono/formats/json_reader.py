@@ -12,7 +12,7 @@ from typing import Any
 
 from chrono.errors import DataError
 from chrono.formats.base import Problem, Reader, type_name
-from chrono.formats.stream import CHUNK, TextStream
+from chrono.formats.stream import CHUNK, TextStream, utf8_length
 from chrono.formats.strict_json import JSON_ERRORS, WS_RE, decoder, json_problem, lone_surrogate, members
 from chrono.model import Chronology
 
@@ -36,10 +36,12 @@ class JsonReader(Reader):
         self.base_line_start = 0  # the offset where that line starts
         self.current = -1  # the index of the event being read, and where it starts
         self.current_at = 0
+        self.current_bytes = (0, 0)  # its byte offset and length in the file
+        self._mark = (0, 0)  # an index in buf and its byte offset in the file
         self._declared: set[str] = set()
         self._info: dict[str, Any] = {}
         self._end = 0
-        self._scan = decoder().raw_decode
+        self._scan_once = decoder().scan_once
 
     # The buffer ----------------------------------------------------------------------------------
 
@@ -75,6 +77,8 @@ class JsonReader(Reader):
         if last >= 0:
             self.base_line_start = self.base + last + 1
         self.base += i
+        mark, mark_bytes = self._mark
+        self._mark = (0, mark_bytes + utf8_length(buf[mark:i]))
         self.buf = buf[i:]
         return 0
 
@@ -96,7 +100,10 @@ class JsonReader(Reader):
 
         while True:
             try:
-                value, end = self._scan(self.buf, i)
+                try:
+                    value, end = self._scan_once(self.buf, i)
+                except StopIteration as stop:
+                    raise json.JSONDecodeError("Expecting value", self.buf, stop.value) from None
             except json.JSONDecodeError as exc:
                 unfinished = exc.pos >= len(self.buf) - 16 or exc.msg.startswith("Unterminated string")
                 if unfinished and not self.eof and len(self.buf) - i < MAX_VALUE and self._more():
@@ -118,6 +125,7 @@ class JsonReader(Reader):
     def records(self) -> Iterator[Any]:
         """The events, in file order."""
         self._more()
+        self._mark = (0, self.stream.bom)
         i = self._ws(0)
         c = self._char(i)
         if not c:
@@ -135,6 +143,7 @@ class JsonReader(Reader):
             raise self._fail(end, "invalid JSON: extra data after the end of the chronology")
 
     def _array(self, i: int, depth: int) -> Iterator[Any]:
+        ws = WS_RE.match
         i = self._ws(i + 1)
         if self._char(i) == "]":
             self._end = i + 1
@@ -142,8 +151,25 @@ class JsonReader(Reader):
         while True:
             self.current += 1
             self.current_at = self.base + i
+            start = i
             value, i = self._decode(i, depth)
+            mark, mark_bytes = self._mark
+            if self.buf.isascii():
+                offset = mark_bytes + start - mark
+                length = i - start
+            else:
+                offset = mark_bytes + utf8_length(self.buf[mark:start])
+                length = utf8_length(self.buf[start:i])
+            self.current_bytes = (offset, length)
+            self._mark = (i, offset + length)
             yield value
+            buf = self.buf
+            j = ws(buf, i).end()
+            if buf[j:j + 1] == ",":
+                j = ws(buf, j + 1).end()
+                if j < len(buf):
+                    i = j if j < CHUNK else self._trim(j)
+                    continue
             i = self._ws(i)
             c = self._char(i)
             if c == ",":
@@ -238,6 +264,10 @@ class JsonReader(Reader):
             version=text.get("version", ""), license=text.get("license", ""),
             sources=self.sources_declared or {}, tags=self.tags_declared or {},
         )
+
+    def extent(self) -> tuple[int, int] | None:
+        """The byte offset and length of the event being read."""
+        return self.current_bytes
 
     def where(self, record: int | None, key: str | None = None) -> tuple[int, int]:
         """The line and column of the event being read, or of one of its keys."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from chrono.errors import DataError
 from chrono.formats.base import Problem, Reader
-from chrono.formats.stream import TextStream
+from chrono.formats.stream import TextStream, utf8_length
 from chrono.formats.strict_json import JSON_ERRORS, decoder, json_problem, lone_surrogate, members
 
 
@@ -22,13 +22,18 @@ class JsonlReader(Reader):
         self.current = -1
         self.line = ""
         self.number = 0
+        self.offset = 0
 
     def records(self) -> Iterator[Any]:
         """The decoded lines, in file order."""
         decode = decoder().decode
         number = 0
+        offset = -1
+        length = 0
         for line in self.stream.lines():
             number += 1
+            offset = self.stream.bom if offset < 0 else offset + length
+            length = utf8_length(line)
             if not line.strip():
                 continue
             self.position = self.stream.bytes_read
@@ -46,10 +51,15 @@ class JsonlReader(Reader):
             self.current += 1
             self.line = line
             self.number = number
+            self.offset = offset
             yield value
         if self.current < 0 and not self.problems:
             self.problems.append(Problem("empty input; JSON Lines holds one event object per line", line=1, col=1,
                                          row=False))
+
+    def extent(self) -> tuple[int, int] | None:
+        """The byte offset and length of the line being read."""
+        return self.offset, utf8_length(self.line)
 
     def where(self, record: int | None, key: str | None = None) -> tuple[int, int]:
         """The line of the event being read and the column of one of its keys."""

@@ -13,15 +13,21 @@ from chrono.formats.base import STDIN
 CHUNK = 1 << 20
 
 
+def utf8_length(text: str) -> int:
+    """How many bytes a text takes in UTF-8."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
 class TextStream:
     """The text of a file (or stdin), chunk by chunk; memory stays at a chunk or two whatever the size."""
 
-    def __init__(self, path: str, name: str, chunk: int = CHUNK) -> None:
+    def __init__(self, path: str, name: str, chunk: int | None = None) -> None:
         self.path = path
         self.name = name
-        self.chunk = chunk
+        self.chunk = chunk or CHUNK
         self.bytes_read = 0
         self.size = 0
+        self.bom = 0  # bytes of a byte-order mark left out of the text
         self._file: IO[bytes] | None = None
         self._first: str | None = None
         self._rest: Iterator[str] | None = None
@@ -99,6 +105,7 @@ class TextStream:
                     first = False
                     if text.startswith("\ufeff"):
                         text = text[1:]
+                        self.bom = 3
                 if text:
                     yield text
                 if final:
