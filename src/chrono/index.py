@@ -59,6 +59,27 @@ FACET_COLUMNS = {"tag": "tags", "person": "people", "place": "places"}
 # The summary, from the table or (when the index keeps only where the record is) from its file.
 SUMMARY = "coalesce(e.summary, cold(e.loc))"
 FULL_COLUMNS = EVENT_COLUMNS.replace("summary", f"{SUMMARY} AS summary")
+# A list column (a JSON array) as the text TSV and CSV print: items joined with '; '.
+LIST_TEXT = ("CASE WHEN e.{c} = '[]' THEN '' WHEN instr(e.{c}, '\\') = 0 "
+             "THEN replace(substr(e.{c}, 3, length(e.{c}) - 4), '\",\"', '; ') ELSE list_text(e.{c}) END")
+
+
+def text_column(field: str) -> str:
+    """SQL for a plain field as printed text: lists joined with '; ', a missing date_os as ''."""
+    if field in ("tags", "people", "places", "aliases"):
+        return LIST_TEXT.format(c=field)
+    if field == "summary":
+        return SUMMARY
+    if field == "date_os":
+        return "coalesce(e.date_os, '')"
+    return f"e.{field}"
+
+
+def list_text(value: str) -> str:
+    """A JSON array of strings as items joined with '; ' (for arrays whose items have escapes)."""
+    import json
+
+    return "; ".join(json.loads(value))
 # The events-table columns behind each output field, and what stands in for a column that is not read.
 FIELD_COLUMNS = {
     "id": ("id",), "date": ("date", "date_os"), "when": ("date", "date_os"), "date_os": ("date_os",),
@@ -215,6 +236,7 @@ class Index:
         self._summaries: Any = None
         self._sources_checked: set[str] = set()
         conn.create_function("cold", 1, self._cold)
+        conn.create_function("list_text", 1, list_text, deterministic=True)
 
     def _cold(self, loc: int | None) -> str | None:
         """A summary the index does not hold, read back from its chronology file (see cold.py)."""
@@ -501,13 +523,17 @@ class Index:
             last = first
         return _day(first), _day(last)
 
-    def select(self, filters: Filters, search: Search | None = None, columns: str = EVENT_COLUMNS) -> sqlite3.Cursor:
-        """A cursor over the rows of the events that match, in the requested order."""
+    def select(self, filters: Filters, search: Search | None = None,
+               columns: str | tuple[str, ...] = EVENT_COLUMNS) -> sqlite3.Cursor:
+        """A cursor over the rows of the events that match, in order (columns: names, or a tuple of SQL)."""
         filters = self.resolve(filters)
         clauses, params = self._where(filters)
         ranked = search is not None and search.match() is not None
-        cols = ", ".join(c if " AS " in c else f"{SUMMARY} AS summary" if c == "summary" else f"e.{c}"
-                         for c in (c.strip() for c in columns.split(",")))
+        if isinstance(columns, tuple):
+            cols = ", ".join(columns)
+        else:
+            cols = ", ".join(c if " AS " in c else f"{SUMMARY} AS summary" if c == "summary" else f"e.{c}"
+                             for c in (c.strip() for c in columns.split(",")))
         if ranked:
             assert search is not None
             weights = ", ".join(str(w) for w in WEIGHTS)
@@ -529,6 +555,16 @@ class Index:
             return self.conn.execute(sql, params)
         except sqlite3.OperationalError as exc:
             raise UsageError(f"cannot run this search ({exc}); quote unusual words, e.g. '\"c++\"'") from None
+
+    def lines(self, filters: Filters, search: Search | None, fields: tuple[str, ...]) -> sqlite3.Cursor:
+        """A cursor of (the fields as one tab-separated line, the event's row number), made by SQLite."""
+        line = " || char(9) || ".join(text_column(f) for f in fields)
+        return self.select(filters, search, columns=(f"{line} AS line", "e.n AS n"))
+
+    def texts(self, n: int, fields: tuple[str, ...]) -> tuple[str, ...]:
+        """The fields of one event as printed text (for a line whose fields need escaping)."""
+        return self.conn.execute(f"SELECT {', '.join(text_column(f) for f in fields)} FROM events e WHERE e.n = ?",
+                                 (n,)).fetchone()
 
     def events(self, filters: Filters, search: Search | None = None,
                fields: Iterable[str] | None = None) -> Iterator[Event]:

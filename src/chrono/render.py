@@ -32,6 +32,8 @@ _TSV_TABLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
 _TSV_TABLE.update({ord("\\"): "\\\\", ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r"})
 # Anything but a tab that TSV must escape; rows without it (nearly all) are written as they are.
 _TSV_SPECIAL = re.compile("[\\\\\x00-\x08\x0a-\x1f\x7f-\x9f]")
+# The same but for line breaks, to look through many lines joined by them at once.
+_TSV_SPECIAL_IN_LINES = re.compile("[\\\\\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def human(edtf: str, date_os: str | None = None, calendar: str = "both") -> str:
@@ -291,6 +293,34 @@ def render_plain(rows: Iterable[Sequence[Any]], fields: tuple[str, ...], out: Ou
 
         n = _delimited(w, out, fields, (text(r) for r in rows))
     w.close()
+    return n
+
+
+def render_tsv_lines(lines: Any, fields: tuple[str, ...], out: Output, texts: Callable[[int], Sequence[str]]) -> int:
+    """Print TSV lines that the database joined, a chunk at a time (lines: a cursor of (line, n)).
+
+    A chunk whose lines hold a value with a tab, a line break or another control character is printed
+    line by line instead, those values escaped (texts(n) gives a line's fields).
+    """
+    stdout = sys.stdout
+    tabs = len(fields) - 1
+    n = 0
+    while True:
+        rows = lines.fetchmany(CHUNK * 4)
+        if not rows:
+            break
+        chunk = [row[0] for row in rows]
+        text = "\n".join(chunk)
+        # Every line has at least `tabs` tabs, so the count is exact only when no value holds one.
+        if text.count("\t") != tabs * len(chunk) or text.count("\n") != len(chunk) - 1 \
+                or _TSV_SPECIAL_IN_LINES.search(text):
+            text = "\n".join(line if line.count("\t") == tabs and not _TSV_SPECIAL.search(line) else
+                             "\t".join([v.translate(_TSV_TABLE) for v in texts(number)]) for line, number in rows)
+        if n == 0 and out.header:
+            stdout.write("\t".join(fields) + "\n")
+        stdout.write(text + "\n")
+        n += len(chunk)
+    stdout.flush()
     return n
 
 

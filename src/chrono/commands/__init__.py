@@ -27,9 +27,12 @@ def _fields_read(output: Output) -> tuple[str, ...] | None:
 
 def print_events(index: Index, filters: Filters, output: Output, search: Search | None = None) -> int:
     """Print the matching events; return how many there were."""
-    from chrono.render import plain_columns, render_events, render_plain
+    from chrono.render import plain_columns, render_events, render_plain, render_tsv_lines
 
     columns = plain_columns(output)
+    if columns is not None and output.format == "tsv":
+        return render_tsv_lines(index.lines(filters, search, columns), columns, output,
+                                lambda n: index.texts(n, columns))
     if columns is not None:
         return render_plain(index.select(filters, search, columns=", ".join(columns)), columns, output)
     return render_events(index.events(filters, search, fields=_fields_read(output)), output)
