@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINI, chrono_cmd, subprocess_env
+from conftest import MINI, REPO, chrono_cmd, subprocess_env
 
 
 def synthetic(path: Path, n: int, seed: int = 1, word: str = "kirov") -> Path:
@@ -259,3 +260,75 @@ def test_the_command_table_names_the_module_of_each_command() -> None:
         assert command is not None and command.callback is not None, name
         assert command.callback.__module__ == module, name
     assert set(cli.commands) | set(cli.factories) == set(COMMAND_MODULES), "a command missing from COMMAND_MODULES"
+
+
+SCALE_QUERIES = [
+    ["search", "kirov"], ["search", "party", "congress"], ["search", '"party congress"'],
+    ["search", "kirov", "-famine"], ["search", "plan*", "--sort", "date"], ["search", "person:lenin", "-n", "300"],
+    ["search", "place:moscow", "treaty"],
+    ["search", "archive", "census", "--year", "1900s"], ["list", "--tag", "purges", "-n", "500"],
+    ["list", "--from", "1900", "--to", "1901"], ["list", "--year", "1950", "--sort", "title"],
+    ["list", "--around", "ev-0000100", "--window", "1m"], ["list", "--max-span", "1y", "--year", "1800"],
+    ["list", "--reverse", "-n", "300"], ["list", "--person", "Trotsky", "--year", "1920"],
+    ["list", "--within", "--from", "1900", "--to", "1910", "--not-tag", "war"], ["tags", "-f", "tsv"],
+    ["tags", "--people", "-f", "tsv"], ["timeline", "--by", "decade", "-f", "tsv"],
+    ["list", "--year", "1917", "-f", "json"],
+]
+
+
+def test_streamed_build_gives_what_the_whole_text_gives(run, tmp_path, monkeypatch) -> None:
+    """100,000 events: an index built from 1 MB chunks (cached, summaries left in the file) answers 20 queries
+    exactly as one built from the whole text in one piece (in memory, summaries kept) does."""
+    import chrono.formats.json_reader
+    import chrono.formats.stream
+
+    gen = REPO.parent / "shared" / "tools" / "gen_chronology.py"
+    data = tmp_path / "events-100000.json"
+    subprocess.run([sys.executable, str(gen), "100000", str(data)], check=True, timeout=300)
+    copy = tmp_path / "whole.json"
+    copy.write_bytes(data.read_bytes())
+    assert run("list", "--count", data=data).stdout == "100000\n"  # cached, streamed in chunks
+    monkeypatch.setattr(chrono.formats.stream, "CHUNK", 1 << 30)
+    monkeypatch.setattr(chrono.formats.json_reader, "CHUNK", 1 << 30)
+    monkeypatch.setattr("chrono.cache.DEFAULT_MIN_BYTES", 1 << 40)  # too big to cache: built in memory
+    from chrono.cache import build_in_memory
+
+    whole = build_in_memory([str(copy)])
+    monkeypatch.setattr("chrono.cache.build_in_memory", lambda paths, options=None: whole)
+    for args in SCALE_QUERIES:
+        fmt = [] if "-f" in args else ["-f", "ids"]
+        streamed = run(*args, *fmt, data=data)
+        in_one_piece = run(*args, *fmt, data=copy)
+        assert streamed.exit_code == in_one_piece.exit_code == 0, (args, streamed.stderr)
+        assert streamed.stdout == in_one_piece.stdout.replace(str(copy), str(data)), args
+    events = json.loads(data.read_text(encoding="utf-8"))["events"]
+    in_1950 = [e["id"] for e in events if _overlaps(e["date"], 19500101, 19501231)]
+    assert sorted(run("list", "--year", "1950", "-f", "ids", data=data).stdout.split()) == sorted(in_1950)
+
+
+def _overlaps(date: str, first: int, last: int) -> bool:
+    from chrono.dates import day_span
+
+    earliest, latest, _ = day_span(date)
+    return earliest <= last and latest >= first
+
+
+def test_interrupted_build_leaves_no_cache_entry(tmp_path) -> None:
+    data = synthetic(tmp_path / "big.json", 150000)
+    cache = tmp_path / "cache"
+    env = subprocess_env(CHRONO_CACHE_DIR=str(cache))
+    proc = subprocess.Popen([*chrono_cmd(), "-d", str(data), "list", "--count"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 30
+    while not list(cache.glob("*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the build has begun once its temporary file exists
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert out == b"" and b"Traceback" not in err
+    assert list(cache.iterdir()) == [], "no cache entry, no temporary file"
+    again = subprocess.run([*chrono_cmd(), "-d", str(data), "list", "--count"], capture_output=True, env=env,
+                           timeout=120)
+    assert again.stdout == b"150000\n"
+    assert [p.suffix for p in cache.iterdir()] == [".sqlite"]

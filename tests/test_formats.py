@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from chrono.formats import detect_kind, open_reader
 from chrono.formats.csv_reader import sniff_delimiter, unguard
 from chrono.load import scan
-from conftest import write
+from conftest import DATA, chrono_cmd, subprocess_env, write
 
 
 def problems_of(path: str) -> list[str]:
@@ -100,3 +103,56 @@ def test_invalid_utf8_gives_byte_offset(tmp_path: Path) -> None:
     path = write(tmp_path, "latin1.json", b'[{"id": "a",\n "title": "caf\xe9"}]')
     (problem,) = problems_of(path)
     assert problem == f"{path}:2:15: invalid UTF-8 (byte 0xe9 at offset 27); save the file as UTF-8"
+
+
+# Streaming: the same records, problems and places whatever the size of the chunks the text is read in.
+
+CHUNKED_FILES = sorted(p for p in (DATA / "bad").iterdir() if p.suffix in (".json", ".jsonl", ".csv")) + sorted(
+    (DATA / "own").iterdir()) + [DATA / "mini.json", DATA / "hostile.json"]
+
+
+def scan_with_chunks(monkeypatch: pytest.MonkeyPatch, path: Path, chunk: int) -> tuple[list[str], list[Any]]:
+    import chrono.formats.json_reader
+    import chrono.formats.stream
+
+    monkeypatch.setattr(chrono.formats.stream, "CHUNK", chunk)
+    monkeypatch.setattr(chrono.formats.json_reader, "CHUNK", chunk)
+    rows: list[Any] = []
+    result = scan([str(path)], rows.extend, max_problems=10**6, locate=True)
+    return result.problems, rows
+
+
+@pytest.mark.parametrize("path", CHUNKED_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_chunk_size_changes_nothing(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    whole = scan_with_chunks(monkeypatch, path, 1 << 30)
+    for chunk in (1, 2, 7, 64):
+        assert scan_with_chunks(monkeypatch, path, chunk) == whole, chunk
+
+
+def test_bad_record_across_a_chunk_edge(tmp_path: Path) -> None:
+    """A bad record that straddles the first megabyte (the default chunk), placed exactly by the installed CLI."""
+    from chrono.formats.stream import CHUNK
+
+    record = {"id": "e0000000", "date": "1934-12-01", "title": "An event", "summary": "x" * 200, "tags": ["t"]}
+    texts = [json.dumps({**record, "id": f"e{i:07d}"}, indent=1) for i in range(CHUNK // 250)]
+    starts = []
+    at = 2
+    for t in texts:
+        starts.append(at)
+        at += len(t) + 2
+    bad = next(i for i in range(len(texts) - 1) if starts[i] < CHUNK < starts[i + 1])
+    date_at = starts[bad] + texts[bad].index("1934-12-01")
+    # Put the edge inside the bad date itself, by lengthening the first record's summary.
+    texts[0] = json.dumps({**record, "summary": "x" * (200 + CHUNK - 4 - date_at)}, indent=1)
+    texts[bad] = texts[bad].replace("1934-12-01", "1934-13-01")
+    path = tmp_path / "edge.json"
+    path.write_text("[\n" + ",\n".join(texts) + "\n]\n", encoding="utf-8")
+    data = path.read_bytes()
+    where = data.index(b"1934-13-01")
+    assert where < CHUNK < where + 10, "the bad date straddles the edge of the first chunk"
+    line = data.count(b"\n", 0, where) + 1  # the line of "date": the place of a field is its key, in column 2
+    result = subprocess.run([*chrono_cmd(), "-d", str(path), "list", "--count"], capture_output=True, text=True,
+                            env=subprocess_env(), timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (f"{path}:{line}:2: event 'e{bad:07d}': date '1934-13-01': "
+                                             "month 13 is not 01-12")
