@@ -86,19 +86,22 @@ class Search(NamedTuple):
         return " OR ".join(t.fts() for t in self.exclude) or None
 
 
-_SPAN_RE = re.compile(r"(\d{1,6})\s*([dmy])")
+_SPAN = r"(\d{1,6})\s*([dmy])"
 
 
 def parse_span(text: str) -> tuple[int, str]:
     """A span of time such as 10d, 6m or 2y (for --window and --max-span) as (amount, unit); ValueError if not."""
-    m = _SPAN_RE.fullmatch(text.strip().lower())
+    text = text.strip().lower()
+    if 1 < len(text) < 8 and text[-1] in "dmy" and text[:-1].isdigit() and text[:-1].isascii():
+        return int(text[:-1]), text[-1]
+    m = re.fullmatch(_SPAN, text)
     if not m:
         raise ValueError(f"{text!r} is not a span of time; use days, months or years, e.g. 10d, 6m or 2y")
     return int(m.group(1)), m.group(2)
 
 
-_TOKEN_RE = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))')
-_HAS_WORD_RE = re.compile(r"[^\W_]")
+_TOKEN = r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))'
+_HAS_WORD = r"[^\W_]"
 
 
 def fold(text: str) -> str:
@@ -112,7 +115,8 @@ def parse_search(text: str) -> Search:
     include: list[Term] = []
     exclude: list[Term] = []
     words: list[str] = []
-    for m in _TOKEN_RE.finditer(text):
+    has_word = re.compile(_HAS_WORD).search
+    for m in re.finditer(_TOKEN, text):
         negated = m.group(1) == "-"
         scope = m.group(2)
         phrase = m.group(3) is not None
@@ -129,7 +133,7 @@ def parse_search(text: str) -> Search:
             stripped = body.rstrip("*")
             prefix = stripped != body
             body = stripped
-        if not _HAS_WORD_RE.search(body or ""):
+        if not has_word(body or ""):
             continue
         term = Term(body, phrase, prefix, scope, negated)
         (exclude if negated else include).append(term)
@@ -144,16 +148,16 @@ def parse_search(text: str) -> Search:
 
 
 # A historian's citation: author(s) and year, then pages ('Service 2004, p. 314').
-_WORK_RE = re.compile(r"\s*([^,]*?[^\W\d_][^,]*?)\s*\(?(\d{4})\)?[a-z]?\s*(?:,|$)")
+_WORK = r"\s*([^,]*?[^\W\d_][^,]*?)\s*\(?(\d{4})\)?[a-z]?\s*(?:,|$)"
 
 
 def cited_work(cite: str) -> str:
     """The work a citation names, up to its first comma: 'Service 2004, p. 314' -> 'Service 2004'; '' if no year."""
-    m = _WORK_RE.match(cite)
+    m = re.match(_WORK, cite)
     return cite.split(",", 1)[0].strip() if m else ""
 
 
 def cited_name(cite: str) -> str:
     """The author a citation names: 'Davies and Wheatcroft 2004, p. 401' -> 'Davies and Wheatcroft'; '' if none."""
-    m = _WORK_RE.match(cite)
+    m = re.match(_WORK, cite)
     return m.group(1).strip() if m else ""

@@ -26,14 +26,14 @@ ELLIPSIS = "\u2026"
 CHUNK = 512
 
 # C0 and C1 controls, DEL, and the invisible marks that reorder or hide text (bidi, line separators).
-_UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
 # For TSV: backslash, tab, newline and carriage return as \\ \t \n \r, other controls as \xNN.
 _TSV_TABLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
 _TSV_TABLE.update({ord("\\"): "\\\\", ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r"})
 # Anything but a tab that TSV must escape; rows without it (nearly all) are written as they are.
-_TSV_SPECIAL = re.compile("[\\\\\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_TSV_SPECIAL = "[\\\\\x00-\x08\x0a-\x1f\x7f-\x9f]"
 # The same but for line breaks, to look through many lines joined by them at once.
-_TSV_SPECIAL_IN_LINES = re.compile("[\\\\\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_TSV_SPECIAL_IN_LINES = "[\\\\\x00-\x08\x0b-\x1f\x7f-\x9f]"
 
 
 def human(edtf: str, date_os: str | None = None, calendar: str = "both") -> str:
@@ -51,7 +51,7 @@ def _visible(m: re.Match[str]) -> str:
 
 def escape_text(text: str) -> str:
     """Text safe for a terminal: control and bidi characters shown as visible escapes."""
-    return _UNSAFE_RE.sub(_visible, text)
+    return re.sub(_UNSAFE, _visible, text)
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -313,8 +313,9 @@ def render_tsv_lines(lines: Any, fields: tuple[str, ...], out: Output, texts: Ca
         text = "\n".join(chunk)
         # Every line has at least `tabs` tabs, so the count is exact only when no value holds one.
         if text.count("\t") != tabs * len(chunk) or text.count("\n") != len(chunk) - 1 \
-                or _TSV_SPECIAL_IN_LINES.search(text):
-            text = "\n".join(line if line.count("\t") == tabs and not _TSV_SPECIAL.search(line) else
+                or re.search(_TSV_SPECIAL_IN_LINES, text):
+            special = re.compile(_TSV_SPECIAL).search
+            text = "\n".join(line if line.count("\t") == tabs and not special(line) else
                              "\t".join([v.translate(_TSV_TABLE) for v in texts(number)]) for line, number in rows)
         if n == 0 and out.header:
             stdout.write("\t".join(fields) + "\n")
@@ -392,7 +393,7 @@ def _delimited(w: Writer, out: Output, fields: tuple[str, ...], rows: Iterator[l
     n = 0
     if out.format == "tsv":
         tabs = len(fields) - 1
-        special = _TSV_SPECIAL.search
+        special = re.compile(_TSV_SPECIAL).search
         line = w.line
         for row in rows:
             if n == 0 and out.header:
