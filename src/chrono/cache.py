@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chrono import __version__
-from chrono.index import SCHEMA_VERSION, Index, Writer, connect, metadata
+from chrono.index import SCHEMA_VERSION, Index, connect
 
 if TYPE_CHECKING:
     from chrono.formats.base import Reader
@@ -203,6 +203,7 @@ def _build_here(paths: list[str], dest: str, key: str, progress: _Progress, opti
     import sqlite3
 
     from chrono.load import Duplicates, raise_problems, scan
+    from chrono.writer import Writer
 
     try:
         conn = connect(dest)
@@ -230,6 +231,8 @@ def _meta(result: ScanResult, key: str, paths: list[str] | None = None,
           options: LoadOptions | None = None) -> dict[str, str]:
     import json
 
+    from chrono.writer import metadata
+
     meta = metadata(result.chronology, [r.name for r in result.readers], key)
     if paths is not None and options is not None:
         # Where cold.py reads summaries back from, and how to normalise them.
@@ -252,6 +255,7 @@ def _writer_process(receiver: Any, dest: str) -> None:
     import signal
 
     from chrono.load import Duplicates
+    from chrono.writer import Writer
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.disable()  # batches of plain tuples, no cycles: the collector would only slow the writer down
@@ -379,6 +383,7 @@ def build_in_memory(paths: list[str], options: LoadOptions | None = None) -> Ind
     """Build the index in memory (stdin, --no-cache, small files)."""
     from chrono.load import Duplicates, raise_problems, scan
     from chrono.model import LoadOptions
+    from chrono.writer import Writer
 
     options = options or LoadOptions()
     conn = connect()

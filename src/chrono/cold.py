@@ -40,6 +40,15 @@ class Summaries:
         self.files: dict[int, int] = {}
         self.warned = False
 
+    @classmethod
+    def from_meta(cls, meta: dict[str, str]) -> Summaries:
+        """The reader for an index, from the files and options its meta table records."""
+        import json
+
+        options = json.loads(meta.get("options", "{}"))
+        return cls(json.loads(meta.get("paths", "[]")), tuple(tuple(p) for p in options.get("mapping", ())),
+                   options.get("order"))
+
     def __call__(self, loc: int | None) -> str | None:
         """The summary of the record at loc (an SQL function: cold(e.loc))."""
         if loc is None:
