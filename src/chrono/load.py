@@ -156,53 +156,49 @@ class _Loader:
             if number is not None:
                 where = extent()
                 loc = pack(number, *where) if where is not None else None
-            if quick is not None:
-                row = quick(raw, loc)
-                if row is not None:
-                    events += 1
-                    if row[1][-1:].isdigit():
-                        remember(row[1])
-                    if skip or not problems:
-                        batch.append(row)
-                        if len(batch) >= BATCH:
-                            self._flush(reader)
-                            batch = self.batch
+            row = quick(raw, loc) if quick is not None else None
+            if row is not None:
+                events += 1
+                if row[1][-1:].isdigit():
+                    remember(row[1])
+            else:
+                norm = normalise(raw, i)
+                rec = norm.record
+                if rec is None and not norm.problems:
+                    continue  # a row that describes the chronology (a TimelineJS title slide), not an event
+                events += 1
+                found = norm.problems
+                if rec is not None:
+                    row, more = check(rec, norm.span, loc)
+                    if more:
+                        found = found + more
+                if found:
+                    self._problems(reader, i, norm, found)
                     continue
-            norm = normalise(raw, i)
-            rec = norm.record
-            if rec is None and not norm.problems:
-                continue  # a row that describes the chronology (a TimelineJS title slide), not an event
-            events += 1
-            found = norm.problems
-            row = None
-            if rec is not None:
-                row, more = check(rec, norm.span, loc)
-                if more:
-                    found = found + more
-            keys = norm.columns.keys
-            if not found:
-                assert row is not None
                 if declarations is not None:
-                    self._declared(declarations, reader, i, keys, row, rec)
-                if skip or not problems:
-                    batch.append(row)
-                    if len(batch) >= BATCH:
-                        self._flush(reader)
-                        batch = self.batch
-                continue
-            if skip:
-                result.skipped += 1
-                continue
-            who = f"event {norm.given_id!r}" if type(norm.given_id) is str and norm.given_id else f"event #{i + 1}"
-            for f, m in found:
-                line, col = reader.where(i, keys.get(f, f) if f else None)
-                problems.append(f"{name}:{line}:{col}: {who}: {m}")
+                    self._declared(declarations, reader, i, norm.columns.keys, row, rec)
+            if skip or not problems:
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    self._flush(reader)
+                    batch = self.batch
         reader.count += events
         result.records += events
         normaliser.finish(reader)
         if declarations is not None:
             problems.extend(f"{name}:{line}:{col}: event {eid!r}: {m}" for (line, col), eid, m in
                             declarations.problems(reader.tags_declared, reader.sources_declared))
+
+    def _problems(self, reader: Reader, i: int, norm: Any, found: list[tuple[str | None, str]]) -> None:
+        """Record the problems of a record at their places (or, with --skip-invalid, count it as skipped)."""
+        if self.options.skip_invalid:
+            self.result.skipped += 1
+            return
+        keys = norm.columns.keys
+        who = f"event {norm.given_id!r}" if type(norm.given_id) is str and norm.given_id else f"event #{i + 1}"
+        for f, m in found:
+            line, col = reader.where(i, keys.get(f, f) if f else None)
+            self.problems.append(f"{reader.name}:{line}:{col}: {who}: {m}")
 
     @staticmethod
     def _declared(declarations: Any, reader: Reader, i: int, keys: dict[str, str], row: tuple[Any, ...],
