@@ -29,6 +29,10 @@ def print_events(index: Index, filters: Filters, output: Output, search: Search 
     """Print the matching events; return how many there were."""
     from chrono.render import plain_columns, render_events, render_plain, render_tsv_lines
 
+    if output.count:
+        n = index.count(filters, search)
+        click.echo(str(n))
+        return n
     columns = plain_columns(output)
     if columns is not None and output.format == "tsv":
         return render_tsv_lines(index.lines(filters, search, columns), columns, output,
