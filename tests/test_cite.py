@@ -181,6 +181,21 @@ def test_bibtex_escapes_what_latex_reads() -> None:
     assert _bib("bell\x07") == r"bell\textbackslash{}x07"
 
 
+@pytest.mark.parametrize(("kind", "bibtex", "csl"), [
+    ("book", "book", "book"),
+    ("Edited Book chapter", "book", "book"),
+    ("journal article", "article", "article"),
+    ("encyclopedia article", "article", "entry-encyclopedia"),
+    ("web page", "misc", "webpage"),
+    ("study notes", "misc", "document"),
+    ("", "misc", "document"),
+])
+def test_entry_type_of_a_source_kind(kind: str, bibtex: str, csl: str) -> None:
+    from chrono.cite import _BIBTEX_TYPES, _CSL_TYPES, _entry_type
+
+    assert (_entry_type(kind, _BIBTEX_TYPES), _entry_type(kind, _CSL_TYPES)) == (bibtex, csl)
+
+
 def test_styles_match_the_module() -> None:
     from chrono.cite import CITE_STYLES
     from chrono.cli import cli

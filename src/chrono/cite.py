@@ -145,13 +145,16 @@ def keyed(events: Iterable[Event], declared: dict[str, dict[str, Any]]) -> list[
     return out
 
 
-def _bibtex_type(kind: str) -> str:
+# The entry type for a source's kind: the first word of the kind found, else the last entry's type.
+_BIBTEX_TYPES = (("book", "book"), ("article", "article"), ("", "misc"))
+_CSL_TYPES = (("book", "book"), ("encyclopedia", "entry-encyclopedia"), ("web", "webpage"), ("article", "article"),
+              ("", "document"))
+
+
+def _entry_type(kind: str, types: tuple[tuple[str, str], ...]) -> str:
+    """The type of the first word in types that the kind contains (case-insensitively)."""
     kind = kind.casefold()
-    if "book" in kind:
-        return "book"
-    if "article" in kind:
-        return "article"
-    return "misc"
+    return next(t for word, t in types if word in kind)
 
 
 _BIB_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
@@ -180,21 +183,8 @@ def write_bibtex(events: Iterable[Event], declared: dict[str, dict[str, Any]]) -
         if c.cite:
             fields.append(("note", c.cite))
         body = "".join(f"  {name} = {{{_bib(value)}}},\n" for name, value in fields)
-        entries.append(f"@{_bibtex_type(_text(f.get('kind')))}{{{key},\n{body}}}\n")
+        entries.append(f"@{_entry_type(_text(f.get('kind')), _BIBTEX_TYPES)}{{{key},\n{body}}}\n")
     return "\n".join(entries)
-
-
-def _csl_type(kind: str) -> str:
-    kind = kind.casefold()
-    if "book" in kind:
-        return "book"
-    if "encyclopedia" in kind:
-        return "entry-encyclopedia"
-    if "web" in kind:
-        return "webpage"
-    if "article" in kind:
-        return "article"
-    return "document"
 
 
 def _csl_name(name: str) -> dict[str, str]:
@@ -209,7 +199,7 @@ def csl_items(events: Iterable[Event], declared: dict[str, dict[str, Any]]) -> l
     items = []
     for key, c in keyed(events, declared):
         f = c.fields
-        item: dict[str, Any] = {"id": key, "type": _csl_type(_text(f.get("kind"))),
+        item: dict[str, Any] = {"id": key, "type": _entry_type(_text(f.get("kind")), _CSL_TYPES),
                                 "title": _text(f.get("title")) or (c.key or "")}
         authors = _authors(f.get("author"))
         if authors:
