@@ -9,6 +9,7 @@ least one source naming a source declared in its "sources".
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import Any
 
 from chrono.dates import DateError, check_old_style, day_span
 from chrono.formats.base import type_name
+from chrono.formats.plain import FIELDS, compact_list, compact_sources
 from chrono.model import CERTAINTIES, LIST_SEP
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -130,6 +132,12 @@ def _quick_sources(value: Any) -> str | None:
     return "[" + ",".join(parts) + "]"
 
 
+def _prior(sources: list[dict[str, str]]) -> float:
+    """How much an event's rank is raised for being cited by several distinct sources."""
+    distinct = len({s.get("source") or s.get("title") for s in sources})
+    return 1.0 + PRIOR_WEIGHT * math.log(distinct) if distinct > 1 else 1.0
+
+
 def _encode_sources(sources: list[dict[str, str]], encode: Callable[[Any], str]) -> str:
     return _quick_sources(sources) or encode(sources)
 
@@ -193,8 +201,6 @@ class Checker:
     """Validates events and turns them into index rows; counts tags, people and places as it goes."""
 
     def __init__(self, strict: bool = False) -> None:
-        import json
-
         self.strict = strict
         self.encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         self.n = 0
@@ -262,11 +268,7 @@ class Checker:
             self._curated(tags, sources, problems)
         if problems or span is None:
             return None, problems
-        if len(sources) > 1:
-            distinct = len({s.get("source") or s.get("title") for s in sources})
-            prior = 1.0 + PRIOR_WEIGHT * math.log(distinct) if distinct > 1 else 1.0
-        else:
-            prior = 1.0
+        prior = _prior(sources) if len(sources) > 1 else 1.0
         if not self.overflow:
             self._count(tags, people, places)
         self.n += 1
@@ -320,17 +322,41 @@ class Checker:
             sources_json = _quick_sources(sources)
             if sources_json is None:
                 return None
-            if len(sources) > 1:
-                distinct = len({s.get("source") or s.get("title") for s in sources})
-                prior = 1.0 + PRIOR_WEIGHT * math.log(distinct) if distinct > 1 else 1.0
-            else:
-                prior = 1.0
+            prior = _prior(sources) if len(sources) > 1 else 1.0
         tags, people, places, aliases = lists
         if not self.overflow:
             self._count(tags, people, places)
         self.n += 1
         return (self.n, eid, date, None, span[0], span[1], span[2], None, prior, title, summary,
                 tags, people, places, aliases, sources_json, None, loc)
+
+    def quick_plain(self, match: re.Match[str], loc: int | None) -> tuple[Any, ...] | None:
+        """The row of an event matched in its JSON text (see formats.plain), as quick() would make it; or None."""
+        eid, date, title, summary, tags, people, places, aliases, sources = match.group(*FIELDS)
+        if not title or title.isspace():
+            return None
+        lists = f"{tags}{people}{places}{aliases}{sources}"
+        if not lists.isascii() and not lists.isprintable():
+            return None
+        try:
+            span = day_span(date)
+        except DateError:
+            return None
+        tags = compact_list(tags) if tags else "[]"
+        people = compact_list(people) if people else "[]"
+        places = compact_list(places) if places else "[]"
+        aliases = compact_list(aliases) if aliases else "[]"
+        if sources is None or sources == "[]":
+            sources = "[]"
+            prior = 1.0
+        else:
+            sources = compact_sources(sources)
+            prior = _prior(json.loads(sources)) if sources.count("{") > 1 else 1.0
+        if not self.overflow:
+            self._count(tags, people, places)
+        self.n += 1
+        return (self.n, eid, date, None, span[0], span[1], span[2], None, prior, title, summary or "",
+                tags, people, places, aliases, sources, None, loc)
 
     def _count(self, tags: str, people: str, places: str) -> None:
         counter = self.tag_arrays

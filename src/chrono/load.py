@@ -132,8 +132,11 @@ class _Loader:
 
     def records(self, reader: Reader, number: int | None = None) -> None:
         """Every record of a file through the normaliser and the checker (number: locate rows in file #number)."""
+        from re import Match
+
         from chrono.check import Declarations
         from chrono.cold import pack
+        from chrono.formats.plain import value as plain_value
 
         normaliser = self.normaliser
         normalise = normaliser.event
@@ -142,6 +145,8 @@ class _Loader:
         options = self.options
         # Records in the format's plain shape take the checker's quick way (the normaliser would not change them).
         quick = self.checker.quick if not (options.strict or options.mapping or reader.tabular) else None
+        quick_plain = self.checker.quick_plain
+        reader.plain = quick is not None
         problems = self.problems
         skip = options.skip_invalid
         declarations = Declarations() if options.strict else None
@@ -156,7 +161,12 @@ class _Loader:
             if number is not None:
                 where = extent()
                 loc = pack(number, *where) if where is not None else None
-            row = quick(raw, loc) if quick is not None else None
+            if type(raw) is Match:
+                row = quick_plain(raw, loc)
+                if row is None:
+                    raw = plain_value(raw)
+            else:
+                row = quick(raw, loc) if quick is not None else None
             if row is not None:
                 events += 1
                 if row[1][-1:].isdigit():

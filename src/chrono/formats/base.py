@@ -50,10 +50,12 @@ class Reader:
     checking them the checker's. `where` knows the place of the record being read (and its keys).
     Problems in a record that reading can skip (a bad line, a ragged row) go to `problems`; a problem
     that stops reading the file is raised as DataError. `position` is how many bytes have been read.
+    A JSON reader told `plain` may give an event in the plain shape as its match (see formats.plain).
     """
 
     kind = ""
     tabular = False
+    plain = False
 
     def __init__(self, name: str) -> None:
         self.name = name

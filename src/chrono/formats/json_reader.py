@@ -12,8 +12,17 @@ from typing import Any
 
 from chrono.errors import DataError
 from chrono.formats.base import Problem, Reader, type_name
+from chrono.formats.plain import PLAIN_EVENT
 from chrono.formats.stream import CHUNK, TextStream, utf8_length
-from chrono.formats.strict_json import JSON_ERRORS, WS_RE, decoder, json_problem, lone_surrogate, members
+from chrono.formats.strict_json import (
+    JSON_ERRORS,
+    SEPARATOR_RE,
+    WS_RE,
+    decoder,
+    json_problem,
+    lone_surrogate,
+    members,
+)
 from chrono.model import Chronology
 
 # An event may be this large (a value that is still unfinished beyond it is reported where it starts).
@@ -143,7 +152,8 @@ class JsonReader(Reader):
             raise self._fail(end, "invalid JSON: extra data after the end of the chronology")
 
     def _array(self, i: int, depth: int) -> Iterator[Any]:
-        ws = WS_RE.match
+        separator = SEPARATOR_RE.match
+        plain = PLAIN_EVENT.match if self.plain else None
         i = self._ws(i + 1)
         if self._char(i) == "]":
             self._end = i + 1
@@ -151,26 +161,31 @@ class JsonReader(Reader):
         while True:
             self.current += 1
             self.current_at = self.base + i
-            start = i
-            value, i = self._decode(i, depth)
-            mark, mark_bytes = self._mark
-            if self.buf.isascii():
-                offset = mark_bytes + start - mark
-                length = i - start
+            buf = self.buf
+            value = plain(buf, i) if plain is not None else None
+            if value is not None:
+                end = value.end()
             else:
-                offset = mark_bytes + utf8_length(self.buf[mark:start])
-                length = utf8_length(self.buf[start:i])
+                value, end = self._decode(i, depth)
+                buf = self.buf
+            mark, mark_bytes = self._mark
+            if buf.isascii():
+                offset = mark_bytes + i - mark
+                length = end - i
+            else:
+                offset = mark_bytes + utf8_length(buf[mark:i])
+                length = utf8_length(buf[i:end])
             self.current_bytes = (offset, length)
-            self._mark = (i, offset + length)
+            self._mark = (end, offset + length)
             yield value
             buf = self.buf
-            j = ws(buf, i).end()
-            if buf[j:j + 1] == ",":
-                j = ws(buf, j + 1).end()
+            step = separator(buf, end)
+            if step is not None:
+                j = step.end()
                 if j < len(buf):
                     i = j if j < CHUNK else self._trim(j)
                     continue
-            i = self._ws(i)
+            i = self._ws(end)
             c = self._char(i)
             if c == ",":
                 i = self._trim(self._ws(i + 1))

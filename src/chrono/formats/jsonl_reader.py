@@ -7,6 +7,7 @@ from typing import Any
 
 from chrono.errors import DataError
 from chrono.formats.base import Problem, Reader
+from chrono.formats.plain import PLAIN_EVENT
 from chrono.formats.stream import TextStream, utf8_length
 from chrono.formats.strict_json import JSON_ERRORS, decoder, json_problem, lone_surrogate, members
 
@@ -27,6 +28,7 @@ class JsonlReader(Reader):
     def records(self) -> Iterator[Any]:
         """The decoded lines, in file order."""
         decode = decoder().decode
+        plain = PLAIN_EVENT.match if self.plain else None
         number = 0
         offset = -1
         length = 0
@@ -37,6 +39,11 @@ class JsonlReader(Reader):
             if not line.strip():
                 continue
             self.position = self.stream.bytes_read
+            value = plain(line) if plain is not None else None
+            if value is not None and (value.end() == len(line) or line[value.end():].isspace()):
+                self._take(line, number, offset)
+                yield value
+                continue
             if "\\u" in line:
                 pos = lone_surrogate(line)
                 if pos is not None:
@@ -48,14 +55,17 @@ class JsonlReader(Reader):
                 offset, message = json_problem(line.rstrip("\r\n"), exc)
                 self.problems.append(Problem(message, line=number, col=offset + 1))
                 continue
-            self.current += 1
-            self.line = line
-            self.number = number
-            self.offset = offset
+            self._take(line, number, offset)
             yield value
         if self.current < 0 and not self.problems:
             self.problems.append(Problem("empty input; JSON Lines holds one event object per line", line=1, col=1,
                                          row=False))
+
+    def _take(self, line: str, number: int, offset: int) -> None:
+        self.current += 1
+        self.line = line
+        self.number = number
+        self.offset = offset
 
     def extent(self) -> tuple[int, int] | None:
         """The byte offset and length of the line being read."""

@@ -44,6 +44,7 @@ _SURROGATE_RE = re.compile(
     r"\\\\|\\u[dD][89abAB][0-9a-fA-F]{2}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?|\\u[dD][c-fC-F][0-9a-fA-F]{2}"
 )
 WS_RE = re.compile(r"[ \t\n\r]*")
+SEPARATOR_RE = re.compile(r"[ \t\n\r]*+,[ \t\n\r]*+")
 MAX_DEPTH = 200
 
 
