@@ -110,3 +110,25 @@ def test_python_dash_m_and_version() -> None:
     result = subprocess.run([sys.executable, "-m", "chrono", "--version"], capture_output=True,
                             env=subprocess_env(), timeout=60)
     assert result.stdout.decode().strip() == f"chrono {__version__}"
+
+
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+def test_all_output_arrives_before_the_process_ends(tmp_path, unbuffered: str) -> None:
+    """chrono ends its process without Python's teardown: everything written reaches a file, a pipe and stderr."""
+    from conftest import BUNDLED
+
+    env = subprocess_env(PYTHONUNBUFFERED=unbuffered)
+    out = tmp_path / "out.jsonl"
+    with out.open("wb") as f:
+        result = subprocess.run([*chrono_cmd(), "-d", str(BUNDLED), "list", "-f", "jsonl"], stdout=f,
+                                stderr=subprocess.PIPE, env=env, timeout=60)
+    assert result.returncode == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(json.loads(BUNDLED.read_text(encoding="utf-8"))["events"])
+    assert all(json.loads(line)["id"] for line in lines)
+    piped = chrono("--no-cache", "-d", str(BUNDLED), "list", "-f", "jsonl", env=env, data=None)
+    assert piped.returncode == 0
+    assert piped.stdout.decode().splitlines() == lines
+    missing = chrono("show", "no-such-event", env=env)
+    assert missing.returncode == 1
+    assert missing.stderr.decode().startswith("chrono: ") and missing.stderr.decode().endswith("\n")
