@@ -323,20 +323,15 @@ class Checker:
             if sources_json is None:
                 return None
             prior = _prior(sources) if len(sources) > 1 else 1.0
-        tags, people, places, aliases = lists
-        if not self.overflow:
-            self._count(tags, people, places)
-        self.n += 1
-        return (self.n, eid, date, None, span[0], span[1], span[2], None, prior, title, summary,
-                tags, people, places, aliases, sources_json, None, loc)
+        return self._plain_row(eid, date, span, prior, title, summary, *lists, sources_json, loc)
 
     def quick_plain(self, match: re.Match[str], loc: int | None) -> tuple[Any, ...] | None:
         """The row of an event matched in its JSON text (see formats.plain), as quick() would make it; or None."""
         eid, date, title, summary, tags, people, places, aliases, sources = match.group(*FIELDS)
         if not title or title.isspace():
             return None
-        lists = f"{tags}{people}{places}{aliases}{sources}"
-        if not lists.isascii() and not lists.isprintable():
+        texts = f"{tags}{people}{places}{aliases}{sources}"
+        if not texts.isascii() and not texts.isprintable():
             return None
         try:
             span = day_span(date)
@@ -352,10 +347,17 @@ class Checker:
         else:
             sources = compact_sources(sources)
             prior = _prior(json.loads(sources)) if sources.count("{") > 1 else 1.0
+        return self._plain_row(eid, date, span, prior, title, summary or "", tags, people, places, aliases, sources,
+                               loc)
+
+    def _plain_row(self, eid: str, date: str, span: tuple[int, int, str], prior: float, title: str, summary: str,
+                   tags: str, people: str, places: str, aliases: str, sources: str, loc: int | None,
+                   ) -> tuple[Any, ...]:
+        """The row of a quick event (no Old Style date, no other fields), counted."""
         if not self.overflow:
             self._count(tags, people, places)
         self.n += 1
-        return (self.n, eid, date, None, span[0], span[1], span[2], None, prior, title, summary or "",
+        return (self.n, eid, date, None, span[0], span[1], span[2], None, prior, title, summary,
                 tags, people, places, aliases, sources, None, loc)
 
     def _count(self, tags: str, people: str, places: str) -> None:

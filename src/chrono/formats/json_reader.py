@@ -2,7 +2,8 @@
 
 The document is decoded one value at a time from a sliding buffer of text (the standard library's
 raw_decode), so memory holds a chunk or two and the event being read, never the whole file; places
-stay exact because the buffer remembers the line and column where it starts.
+stay exact because the buffer remembers the line and column where it starts. Told `plain`, the reader
+gives an event in the plain shape as its match instead of decoding it (see formats.plain).
 """
 
 from __future__ import annotations

@@ -62,6 +62,7 @@ class JsonlReader(Reader):
                                          row=False))
 
     def _take(self, line: str, number: int, offset: int) -> None:
+        """Make this line the record being read (for extent and where)."""
         self.current += 1
         self.line = line
         self.number = number
