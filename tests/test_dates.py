@@ -72,6 +72,9 @@ def test_parse_edtf(text: str, earliest: D | None, latest: D | None, precision: 
         ("1934-00", "month 00"),
         ("1934-12-1", "expected"),
         ("1934/1935/1936", "one '/'"),
+        ("١٩٣٤", "expected YYYY"),
+        ("1934-１２", "expected YYYY"),
+        ("١٩٣X", "expected YYYY"),
     ],
 )
 def test_parse_edtf_rejects(text: str, reason: str) -> None:

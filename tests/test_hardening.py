@@ -235,3 +235,13 @@ def test_fuzz_script_runs_briefly(tmp_path) -> None:
                             text=True, timeout=120, env=subprocess_env(CHRONO_CACHE_DIR=str(tmp_path)))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "inputs" in result.stdout
+
+
+
+@pytest.mark.parametrize("name", ["COLUMNS", "SOURCE_DATE_EPOCH", "CHRONO_CACHE_MIN_BYTES"])
+def test_numeric_settings_that_are_not_ascii_numbers_are_ignored(run, monkeypatch, name: str) -> None:
+    monkeypatch.setenv(name, "²")
+    command = ["export", "--to", "ics", "-n", "1"] if name == "SOURCE_DATE_EPOCH" else ["list", "-f", "table"]
+    result = run(*command)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""

@@ -167,7 +167,10 @@ def test_timelinejs_rows(tmp_path: Path) -> None:
      (",12,1,A,", ":2:1: event #1: Year is empty; a row needs a year"),
      ("1934,13,,A,", ":2:2: event #1: Month '13' is not a number of months 1 to 12"),
      ("1934,2,30,A,", ":2:3: event #1: 1934-02-30: day 30 is not in February 1934 (1-28)"),
-     ("-44,3,15,A,", ":2:1: event #1: Year '-44' is not a number of years 1 to 9999")],
+     ("-44,3,15,A,", ":2:1: event #1: Year '-44' is not a number of years 1 to 9999"),
+     ("²,,,A,", ":2:1: event #1: Year '²' is not a number of years 1 to 9999"),
+     ("--5,,,A,", ":2:1: event #1: Year '--5' is not a number of years 1 to 9999"),
+     ("1934,１２,,A,", ":2:2: event #1: Month '１２' is not a number of months 1 to 12")],
 )
 def test_timelinejs_bad_dates(tmp_path: Path, row: str, message: str) -> None:
     path = write(tmp_path, "sheet.csv", "Year,Month,Day,Headline,Text\n" + row + "\n")
@@ -182,7 +185,7 @@ def test_timelinejs_bad_dates(tmp_path: Path, row: str, message: str) -> None:
      ("1917–1922", "1917/1922", None, "interval"), ("1917-1922", "1917/1922", None, "interval"),
      ("from 1930", "1930/..", None, "interval"), ("until 1930", "../1930", None, "interval"),
      ("25 Oct (7 Nov) 1917", "1917-11-07", "1917-10-25", "day"), (" 1934 ", "1934", None, "year"),
-     ("1934-12-01", "1934-12-01", None, "day")],
+     ("1934-12-01", "1934-12-01", None, "day"), ("١٩٣٤", "1934", None, "year")],
 )
 def test_human_dates_in_cells(tmp_path: Path, cell: str, date: str, date_os: str | None, precision: str) -> None:
     path = write(tmp_path, "a.csv", f'date,title\n"{cell}",T\n')
@@ -243,3 +246,12 @@ def test_no_date_or_title_column(tmp_path: Path) -> None:
     assert (event.date, event.title) == ("1934", "Kirov")
     (problem,) = scan([path], options=LoadOptions(mapping=(("date", "Jahr"),))).problems
     assert problem == f"{path}:1:1: no column named 'Jahr' (from -m/--map); the columns are: Datum, Titel"
+
+
+@pytest.mark.parametrize("layout", ["plain", "indented"])
+def test_other_scripts_digits_in_json_are_read_as_a_human_date(tmp_path: Path, layout: str) -> None:
+    record = {"date": "١٩٣٤-١٢-٠١", "title": "T"}
+    text = json.dumps([record], ensure_ascii=False, indent=None if layout == "plain" else 2)
+    path = write(tmp_path, "a.json", text)
+    (event,) = events_of(path)
+    assert (event.date, event.precision) == ("1934-12-01", "day")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from chrono import __version__
 from chrono.index import SCHEMA_VERSION, Index, connect
+from chrono.model import whole_number
 
 if TYPE_CHECKING:
     from chrono.formats.base import Reader
@@ -59,7 +60,8 @@ def cache_dir() -> str:
 
 def _min_bytes() -> int:
     value = os.environ.get("CHRONO_CACHE_MIN_BYTES", "")
-    return int(value) if value.isdigit() else DEFAULT_MIN_BYTES
+    number = whole_number(value)
+    return DEFAULT_MIN_BYTES if number is None else number
 
 
 def cache_key(abspaths: list[str], stats: list[os.stat_result], options: str = "") -> str:
@@ -424,7 +426,7 @@ def entries() -> list[dict[str, Any]]:
             meta = dict(conn.execute("SELECT key, value FROM meta"))
             conn.close()
             files = json.loads(meta.get("files", "[]"))
-            row["events"] = int(meta["count"]) if meta.get("count", "").isdigit() else None
+            row["events"] = whole_number(meta.get("count", ""))
             row["sources"] = "; ".join(files)
             row["state"] = _state(meta.get("key", ""))
         except (sqlite3.DatabaseError, ValueError):

@@ -23,8 +23,9 @@ RUSSIA_SWITCH = date(1918, 2, 14)
 OPEN = ".."
 EN_DASH = "\u2013"
 
-_POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~%])?")
-_DECADE = re.compile(r"(\d{3})X([?~%])?")
+# re.ASCII: EDTF digits are 0-9 (\d alone would take other scripts' digits, such as '١٩٣٤').
+_POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~%])?", re.ASCII)
+_DECADE = re.compile(r"(\d{3})X([?~%])?", re.ASCII)
 
 
 class DateError(ValueError):
@@ -272,7 +273,7 @@ def gregorian_to_julian(d: date) -> tuple[int, int, int]:
     return jdn_to_julian(d.toordinal() + _ORDINAL_TO_JDN)
 
 
-_OS_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})([?~%])?")
+_OS_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})([?~%])?", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from chrono import __version__
 from chrono.dates import human, parse_edtf
-from chrono.model import FORMAT_FIELDS, Chronology, Event
+from chrono.model import FORMAT_FIELDS, Chronology, Event, whole_number
 
 EXPORT_FORMATS = ("ics", "timelinejs", "sqlite", "html", "csv", "json", "jsonl", "markdown")
 BINARY_FORMATS = ("sqlite",)
@@ -90,7 +90,9 @@ def _dtstamp() -> str:
     import time
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    seconds = int(epoch) if epoch.isdigit() else int(time.time())
+    seconds = whole_number(epoch)
+    if seconds is None:
+        seconds = int(time.time())
     return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(seconds))
 
 

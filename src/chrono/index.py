@@ -13,8 +13,9 @@ from chrono.query import Filters, Search, Term, fold
 if TYPE_CHECKING:
     from datetime import date
 
-# Bumped whenever the layout (writer.SCHEMA) changes, so caches written by older versions are rebuilt.
-SCHEMA_VERSION = 6
+# Bumped whenever the layout (writer.SCHEMA) or what is read into it changes, so older caches are rebuilt
+# (7: EDTF dates take ASCII digits only, so '١٩٣٤' is read as a human date and stored as 1934).
+SCHEMA_VERSION = 7
 # bm25 weights for title, summary, tags, people, places, aliases.
 WEIGHTS = (10.0, 2.0, 1.0, 1.0, 1.0, 0.5)
 EVENT_COLUMNS = (

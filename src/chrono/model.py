@@ -31,6 +31,11 @@ def json_list(value: str) -> tuple[str, ...]:
     return tuple(json.loads(value))
 
 
+def whole_number(text: str) -> int | None:
+    """text as a number if it is ASCII digits only, else None (str.isdigit() also takes '²', which int() refuses)."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def iso_day(ymd: int, open_value: int) -> str | None:
     """An index day number (YYYYMMDD) as an ISO date, None for an open end."""
     if ymd == open_value:

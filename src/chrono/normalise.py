@@ -55,6 +55,7 @@ _CYRILLIC = dict(zip(
 ))
 _TAG_RE = re.compile(r"<[^>]*>")
 _DERIVED_SHAPE = re.compile(r"-\d{1,4}(?:-\d+)?$")
+_INTEGER = re.compile(r"-?[0-9]+")
 _EDTF_SHAPE = re.compile(r"[0-9X?~%.]+(?:-[0-9X?~%]+)*(?:/[0-9X?~%.]+(?:-[0-9X?~%]+)*)?")
 
 
@@ -474,7 +475,7 @@ def _sheet_date(parts: dict[str, Any], prefix: str, cmap: ColumnMap,
         text = str(value).strip()
         if text.endswith(".0"):
             text = text[:-2]
-        if not text.lstrip("-").isdigit() or not low <= int(text) <= high:
+        if not _INTEGER.fullmatch(text) or not low <= int(text) <= high:
             what = "years 1 to 9999" if name == "year" else f"{name}s {low} to {high}"
             problems.append(("tl:" + prefix + name, f"{column} {text!r} is not a number of {what}"))
             return None

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
-from chrono.model import FORMULA_STARTS
+from chrono.model import FORMULA_STARTS, whole_number
 
 if TYPE_CHECKING:
     from chrono.model import Event
@@ -114,8 +114,9 @@ def stdout_is_utf8() -> bool:
 
 def terminal_width() -> int | None:
     """The width to fit tables to: the terminal's, or $COLUMNS; None when neither applies."""
-    if os.environ.get("COLUMNS", "").isdigit():
-        return int(os.environ["COLUMNS"])
+    columns = whole_number(os.environ.get("COLUMNS", ""))
+    if columns is not None:
+        return columns
     if sys.stdout.isatty():
         import shutil
 
