@@ -8,7 +8,8 @@ that environment's `chrono` script. Generates synthetic chronologies with ../sha
 into bench/data/ (kept between runs), runs every command interleaved with its peers, takes medians,
 checks that chrono's results equal jq's, and prints a Markdown table of ratios against the targets:
 cold build time and peak memory (chrono's processes together), cache size, warm query against the
-sqlite3 CLI running the same FTS5 query on chrono's own index, and the bundled query against the cost
+sqlite3 CLI running the same FTS5 query on chrono's own index (and the floor under it: bench/floor.py, Python
+importing click and running that query through sqlite3), and the bundled query against the cost
 of starting Python with click. A file too big for jq to hold (jq keeps the whole document, about five
 times its size) is read by `jq --stream` instead, and the notes say so.
 Not part of the test suite: timings never go into tests.
@@ -32,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DATA = HERE / "data"
 GEN = REPO.parent / "shared" / "tools" / "gen_chronology.py"
+FLOOR = Path(__file__).with_name("floor.py")
 BUNDLED = REPO / "data" / "events.json"
 QUERY = "kirov"
 # The fastest equivalent of `chrono search kirov` we found for jq: the word, case-insensitively, in any field.
@@ -236,11 +238,13 @@ def measure_size(n: int, chrono: list[str], jq: str, sqlite3_cli: str, runs: int
         cold.append(elapsed)
     entry = next(warm_dir.glob("*.sqlite"))
     sqlite_argv = [sqlite3_cli, "-tabs", str(entry), SQLITE_QUERY]
+    floor_argv = [sys.executable, str(FLOOR), str(entry), SQLITE_QUERY]
     simple = [timed(simple_argv, warm_env) for _ in range(0 if big else min(runs, 3))]
-    warm, t_sql = [], []
+    warm, t_sql, t_floor = [], [], []
     for _ in range(runs * 3):
         warm.append(timed(query, warm_env))
         t_sql.append(timed(sqlite_argv, warm_env))
+        t_floor.append(timed(floor_argv, warm_env))
     t_jq, printed = [], b""
     if big:  # one run of the simple filter is what a file this size allows; it finds the same events
         jq_argv = simple_argv
@@ -256,6 +260,11 @@ def measure_size(n: int, chrono: list[str], jq: str, sqlite3_cli: str, runs: int
     rows.append((f"{label} events: warm `search kirov -f tsv` vs sqlite3 CLI, same FTS5 query on chrono's index",
                  fmt_s(median(warm)), fmt_s(median(t_sql)), f"{median(warm) / median(t_sql):.2f}x",
                  "<= 1.5x" if n == 1000000 else ""))
+    rows.append((f"{label} events: floor (python, import click, the same query through sqlite3, rows as TSV) "
+                 "vs sqlite3 CLI", fmt_s(median(t_floor)), fmt_s(median(t_sql)),
+                 f"{median(t_floor) / median(t_sql):.2f}x", ""))
+    rows.append((f"{label} events: warm `search kirov -f tsv` vs that floor", fmt_s(median(warm)),
+                 fmt_s(median(t_floor)), f"{median(warm) / median(t_floor):.2f}x", ""))
     rows.append((f"{label} events: warm query vs {how}, {'simple' if big else 'same'} filter", fmt_s(median(warm)),
                  fmt_s(median(t_jq)),
                  f"{median(warm) / median(t_jq):.4f}x", ""))
