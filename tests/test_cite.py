@@ -114,7 +114,7 @@ def test_bibtex_parses_back_with_only_the_declared_fields(cited: Path) -> None:
 def test_bibtex_of_the_bundled_chronology() -> None:
     result = chrono("cite", "kirov-assassinated", "lenin-dies", "--style", "bibtex")
     entries = parse_bibtex(result.stdout)
-    assert entries["seed-wiki-service-2004-p-314"] == ("article", {
+    assert entries["seed-wiki-service-2004-p-314"] == ("misc", {
         "title": "Joseph Stalin: Consolidation of power (wiki article with historians' citations)",
         "note": "Service 2004, p. 314"})
     assert entries["seed-wiki-montefiore-2003-pp-126-127"][1]["note"] == "Montefiore 2003, pp. 126\u2013127"
@@ -185,7 +185,7 @@ def test_bibtex_escapes_what_latex_reads() -> None:
     ("book", "book", "book"),
     ("Edited Book chapter", "book", "book"),
     ("journal article", "article", "article"),
-    ("encyclopedia article", "article", "entry-encyclopedia"),
+    ("encyclopedia article", "misc", "entry-encyclopedia"),
     ("web page", "misc", "webpage"),
     ("study notes", "misc", "document"),
     ("", "misc", "document"),

@@ -146,7 +146,8 @@ def keyed(events: Iterable[Event], declared: dict[str, dict[str, Any]]) -> list[
 
 
 # The entry type for a source's kind: the first word of the kind found, else the last entry's type.
-_BIBTEX_TYPES = (("book", "book"), ("article", "article"), ("", "misc"))
+# An encyclopedia entry is no journal article (@article); BibTeX has no type for it, so @misc.
+_BIBTEX_TYPES = (("book", "book"), ("encyclopedia", "misc"), ("article", "article"), ("", "misc"))
 _CSL_TYPES = (("book", "book"), ("encyclopedia", "entry-encyclopedia"), ("web", "webpage"), ("article", "article"),
               ("", "document"))
 
