@@ -28,10 +28,10 @@ def check_one(data: bytes, workdir: str) -> None:
     """Load the bytes as each format and search them; anything but a clean outcome raises."""
     from click.testing import CliRunner
 
-    from chrono.cache import build_in_memory
     from chrono.cli import cli
     from chrono.errors import DataError
-    from chrono.query import Filters
+    from chrono.store.cache import build_in_memory
+    from chrono.store.query import Filters
 
     for suffix in SUFFIXES:
         path = os.path.join(workdir, "input" + suffix)
@@ -93,14 +93,10 @@ def run_atheris(seconds: float, workdir: str) -> int:
 
     # Coverage feedback: without instrumented modules libFuzzer mutates blindly.
     with atheris.instrument_imports(include=["chrono"]):
-        import chrono.cache
         import chrono.cli
-        import chrono.commands.query  # the search command (chrono.cli imports it only when used)
-        import chrono.dates
-        import chrono.index
-        import chrono.load
-        import chrono.query
-        import chrono.render  # noqa: F401
+        import chrono.cli.commands.query  # the search command (chrono.cli imports it only when used)
+        import chrono.dates.edtf
+        import chrono.output.render  # noqa: F401
 
     def test_one(data: bytes) -> None:
         check_one(data, workdir)

@@ -165,8 +165,8 @@ def test_errors(run, args: list[str], code: int, message: str) -> None:
 
 
 def test_measure_counts_from_the_first_day_of_each_end() -> None:
-    from chrono.between import End, measure
-    from chrono.dates import parse_edtf
+    from chrono.dates.between import End, measure
+    from chrono.dates.edtf import parse_edtf
 
     def end(edtf: str) -> End:
         span = parse_edtf(edtf)

@@ -58,7 +58,7 @@ def test_small_files_and_stdin_are_not_cached(run, isolated_env) -> None:
 
 
 def test_cache_location(tmp_path, monkeypatch) -> None:
-    from chrono.cache import cache_dir
+    from chrono.store.cache import cache_dir
 
     monkeypatch.delenv("CHRONO_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
@@ -191,7 +191,7 @@ def test_streaming_output(tmp_path) -> None:
 
 
 def test_progress_line_only_on_a_terminal_after_a_second(monkeypatch, capsys) -> None:
-    from chrono import cache
+    from chrono.store import cache
 
     clock = iter([0.0, 0.5, 1.5, 1.6, 3.0, 4.0])
     monkeypatch.setattr("time.monotonic", lambda: next(clock))
@@ -236,7 +236,7 @@ def test_lazy_imports() -> None:
                                 text=True, env=env, timeout=120)
         imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
         assert "tabulate" not in imported and "dateutil" not in imported, args
-        assert "chrono.load" not in imported, "reading chronology files is for building an index"
+        assert "chrono.read.load" not in imported, "reading chronology files is for building an index"
     table = subprocess.run([sys.executable, "-X", "importtime", "-m", "chrono", "list", "-f", "table", "-n", "1"],
                            capture_output=True, text=True, env=env, timeout=120)
     assert any(line.split("|")[-1].strip() == "tabulate" for line in table.stderr.splitlines())
@@ -249,7 +249,7 @@ def test_a_command_imports_only_its_own_module() -> None:
     result = subprocess.run([sys.executable, "-X", "importtime", "-m", "chrono", "search", "kirov", "-n", "1"],
                             capture_output=True, text=True, env=subprocess_env(), timeout=120)
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
-    assert {m for m in imported if m.startswith("chrono.commands.")} == {"chrono.commands.query"}
+    assert {m for m in imported if m.startswith("chrono.cli.commands.")} == {"chrono.cli.commands.query"}
 
 
 def test_the_command_table_names_the_module_of_each_command() -> None:
@@ -279,20 +279,20 @@ SCALE_QUERIES = [
 def test_streamed_build_gives_what_the_whole_text_gives(run, tmp_path, monkeypatch) -> None:
     """100,000 events: an index built from 1 MB chunks (cached, summaries left in the file) answers 20 queries
     exactly as one built from the whole text in one piece (in memory, summaries kept) does."""
-    import chrono.formats.json_reader
-    import chrono.formats.stream
+    import chrono.read.formats.json_reader
+    import chrono.read.formats.stream
 
     data = synthetic(tmp_path / "events-100000.json", 100000)
     copy = tmp_path / "whole.json"
     copy.write_bytes(data.read_bytes())
     assert run("list", "--count", data=data).stdout == "100000\n"  # cached, streamed in chunks
-    monkeypatch.setattr(chrono.formats.stream, "CHUNK", 1 << 30)
-    monkeypatch.setattr(chrono.formats.json_reader, "CHUNK", 1 << 30)
-    monkeypatch.setattr("chrono.cache.DEFAULT_MIN_BYTES", 1 << 40)  # too big to cache: built in memory
-    from chrono.cache import build_in_memory
+    monkeypatch.setattr(chrono.read.formats.stream, "CHUNK", 1 << 30)
+    monkeypatch.setattr(chrono.read.formats.json_reader, "CHUNK", 1 << 30)
+    monkeypatch.setattr("chrono.store.cache.DEFAULT_MIN_BYTES", 1 << 40)  # too big to cache: built in memory
+    from chrono.store.cache import build_in_memory
 
     whole = build_in_memory([str(copy)])
-    monkeypatch.setattr("chrono.cache.build_in_memory", lambda paths, options=None: whole)
+    monkeypatch.setattr("chrono.store.cache.build_in_memory", lambda paths, options=None: whole)
     for args in SCALE_QUERIES:
         fmt = [] if "-f" in args else ["-f", "ids"]
         streamed = run(*args, *fmt, data=data)
@@ -306,7 +306,7 @@ def test_streamed_build_gives_what_the_whole_text_gives(run, tmp_path, monkeypat
 
 
 def _overlaps(date: str, first: int, last: int) -> bool:
-    from chrono.dates import day_span
+    from chrono.dates.edtf import day_span
 
     earliest, latest, _ = day_span(date)
     return earliest <= last and latest >= first

@@ -174,7 +174,7 @@ def test_missing_ids_exit_1_after_the_others(run) -> None:
 
 
 def test_bibtex_escapes_what_latex_reads() -> None:
-    from chrono.cite import _bib
+    from chrono.output.cite import _bib
 
     assert _bib("a^b ~ {c} \\ 5% & #1 $2 x_y") == (
         r"a\textasciicircum{}b \textasciitilde{} \{c\} \textbackslash{} 5\% \& \#1 \$2 x\_y")
@@ -191,14 +191,14 @@ def test_bibtex_escapes_what_latex_reads() -> None:
     ("", "misc", "document"),
 ])
 def test_entry_type_of_a_source_kind(kind: str, bibtex: str, csl: str) -> None:
-    from chrono.cite import _BIBTEX_TYPES, _CSL_TYPES, _entry_type
+    from chrono.output.cite import _BIBTEX_TYPES, _CSL_TYPES, _entry_type
 
     assert (_entry_type(kind, _BIBTEX_TYPES), _entry_type(kind, _CSL_TYPES)) == (bibtex, csl)
 
 
 def test_styles_match_the_module() -> None:
-    from chrono.cite import CITE_STYLES
     from chrono.cli import cli
+    from chrono.output.cite import CITE_STYLES
 
     command = cli.get_command(None, "cite")  # type: ignore[arg-type]
     style = next(p for p in command.params if p.name == "style")

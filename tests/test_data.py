@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from chrono.cache import build_in_memory
-from chrono.dates import julian_to_gregorian, parse_edtf
-from chrono.query import Filters
+from chrono.dates.edtf import julian_to_gregorian, parse_edtf
+from chrono.store.cache import build_in_memory
+from chrono.store.query import Filters
 from conftest import BUNDLED, DATA, REPO
 
 SHARED = REPO.parent / "shared"
@@ -32,7 +32,7 @@ TAG_PAGE_EVENTS = [
 
 
 def test_bundled_chronology_validates(run) -> None:
-    from chrono.cache import bundled_path
+    from chrono.store.cache import bundled_path
 
     result = run("validate", data=None)
     assert result.exit_code == 0, result.stderr
@@ -153,7 +153,7 @@ def test_the_search_finds_the_assassination_first(run) -> None:
 
 
 def test_bundled_file_ships_in_the_package() -> None:
-    from chrono.cache import bundled_path
+    from chrono.store.cache import bundled_path
 
     path = Path(bundled_path())
     assert path.is_file()

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chrono.dates import (
+from chrono.dates.edtf import (
     DateError,
     check_old_style,
     format_edtf,
@@ -353,7 +353,7 @@ def test_shift() -> None:
 
 @given(edtf_values())
 def test_quick_day_span_agrees_with_the_parser(text: str) -> None:
-    from chrono.dates import _quick_day_span, day_span, ymd
+    from chrono.dates.edtf import _quick_day_span, day_span, ymd
 
     quick = _quick_day_span(text)
     try:

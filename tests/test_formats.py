@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from chrono.formats import detect_kind, open_reader
-from chrono.formats.csv_reader import sniff_delimiter, unguard
-from chrono.load import scan
+from chrono.read.formats import detect_kind, open_reader
+from chrono.read.formats.csv_reader import sniff_delimiter, unguard
+from chrono.read.load import scan
 from conftest import DATA, chrono_cmd, subprocess_env, write
 
 
@@ -112,11 +112,11 @@ CHUNKED_FILES = sorted(p for p in (DATA / "bad").iterdir() if p.suffix in (".jso
 
 
 def scan_with_chunks(monkeypatch: pytest.MonkeyPatch, path: Path, chunk: int) -> tuple[list[str], list[Any]]:
-    import chrono.formats.json_reader
-    import chrono.formats.stream
+    import chrono.read.formats.json_reader
+    import chrono.read.formats.stream
 
-    monkeypatch.setattr(chrono.formats.stream, "CHUNK", chunk)
-    monkeypatch.setattr(chrono.formats.json_reader, "CHUNK", chunk)
+    monkeypatch.setattr(chrono.read.formats.stream, "CHUNK", chunk)
+    monkeypatch.setattr(chrono.read.formats.json_reader, "CHUNK", chunk)
     rows: list[Any] = []
     result = scan([str(path)], rows.extend, max_problems=10**6, locate=True)
     return result.problems, rows
@@ -131,7 +131,7 @@ def test_chunk_size_changes_nothing(monkeypatch: pytest.MonkeyPatch, path: Path)
 
 def test_bad_record_across_a_chunk_edge(tmp_path: Path) -> None:
     """A bad record that straddles the first megabyte (the default chunk), placed exactly by the installed CLI."""
-    from chrono.formats.stream import CHUNK
+    from chrono.read.formats.stream import CHUNK
 
     record = {"id": "e0000000", "date": "1934-12-01", "title": "An event", "summary": "x" * 200, "tags": ["t"]}
     texts = [json.dumps({**record, "id": f"e{i:07d}"}, indent=1) for i in range(CHUNK // 250)]

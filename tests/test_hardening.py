@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chrono.cache import build_in_memory
 from chrono.errors import DataError
-from chrono.load import scan
-from chrono.query import Filters
+from chrono.read.load import scan
+from chrono.store.cache import build_in_memory
+from chrono.store.query import Filters
 from conftest import DATA, MINI, chrono_cmd, subprocess_env
 
 BAD = DATA / "bad"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chrono.dates import (
+from chrono.dates.edtf import (
     DateError,
     check_old_style,
     day_span,
@@ -20,7 +20,7 @@ from chrono.dates import (
     month_end,
     parse_edtf,
 )
-from chrono.humandates import DateReading, read_date, read_range
+from chrono.dates.humandates import DateReading, read_date, read_range
 
 EN, EM = "\u2013", "\u2014"
 
@@ -313,7 +313,7 @@ def test_messages_never_name_a_place() -> None:
 
 
 def test_import_does_not_load_dateutil() -> None:
-    code = "import sys, chrono.humandates as h; h.read_date('1 Dec 1934'); assert 'dateutil' not in sys.modules"
+    code = "import sys, chrono.dates.humandates as h; h.read_date('1 Dec 1934'); assert 'dateutil' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from chrono.cache import build_in_memory
-from chrono.check import Checker
-from chrono.load import scan
 from chrono.model import Event, LoadOptions
-from chrono.query import Filters
+from chrono.read.check import Checker
+from chrono.read.load import scan
+from chrono.store.cache import build_in_memory
+from chrono.store.query import Filters
 from conftest import write
 
 GOOD = {

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chrono.dates import day_span, human
+from chrono.dates.edtf import day_span, human
 from conftest import BUNDLED, DATA, chrono_cmd, subprocess_env
 
 OWN = DATA / "own"

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import chrono.formats.json_reader
-import chrono.formats.jsonl_reader
-import chrono.formats.stream
-from chrono.check import Checker
-from chrono.formats.plain import PLAIN_EVENT, value
-from chrono.formats.strict_json import decoder
-from chrono.load import scan
+import chrono.read.formats.json_reader
+import chrono.read.formats.jsonl_reader
+import chrono.read.formats.stream
+from chrono.read.check import Checker
+from chrono.read.formats.plain import PLAIN_EVENT, value
+from chrono.read.formats.strict_json import decoder
+from chrono.read.load import scan
 from conftest import write
 
 CHARS = list('ab Z9-;"\\{}[],:\t\n\x00\x7f\xa0\u3000\u2028é\ud800')
@@ -164,15 +164,15 @@ def _files(tmp_path: Path) -> list[str]:
 @pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 30])
 def test_files_load_as_when_decoded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, chunk: int) -> None:
     """Every file, at any chunk size: the same rows and problems (places too) with the pattern as without."""
-    monkeypatch.setattr(chrono.formats.stream, "CHUNK", chunk)
-    monkeypatch.setattr(chrono.formats.json_reader, "CHUNK", chunk)
+    monkeypatch.setattr(chrono.read.formats.stream, "CHUNK", chunk)
+    monkeypatch.setattr(chrono.read.formats.json_reader, "CHUNK", chunk)
     for path in _files(tmp_path):
         plain: list[Any] = []
         with_pattern = scan([path], plain.extend, locate=True, max_problems=100)
         with monkeypatch.context() as m:
             never = re.compile(r"(?!)")
-            m.setattr(chrono.formats.json_reader, "PLAIN_EVENT", never)
-            m.setattr(chrono.formats.jsonl_reader, "PLAIN_EVENT", never)
+            m.setattr(chrono.read.formats.json_reader, "PLAIN_EVENT", never)
+            m.setattr(chrono.read.formats.jsonl_reader, "PLAIN_EVENT", never)
             decoded: list[Any] = []
             without = scan([path], decoded.extend, locate=True, max_problems=100)
         assert with_pattern.problems == without.problems, path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chrono.query import parse_span
+from chrono.store.query import parse_span
 
 
 @pytest.mark.parametrize(("text", "span"), [("6m", (6, "m")), ("10d", (10, "d")), (" 2Y ", (2, "y")),

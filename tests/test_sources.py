@@ -94,7 +94,7 @@ def test_sources_table_and_works(run) -> None:
     ],
 )
 def test_cited_work_and_name(cite: str, work: str, name: str) -> None:
-    from chrono.query import cited_name, cited_work
+    from chrono.store.query import cited_name, cited_work
 
     assert (cited_work(cite), cited_name(cite)) == (work, name)
 
@@ -252,9 +252,9 @@ def test_disputed_table_shows_the_note(run) -> None:
 
 
 def test_choices_match_the_model() -> None:
-    from chrono.dates import PRECISIONS
+    from chrono.dates.edtf import PRECISIONS
     from chrono.model import CERTAINTIES
-    from chrono.query import CERTAINTY_CHOICES, PRECISION_CHOICES
+    from chrono.store.query import CERTAINTY_CHOICES, PRECISION_CHOICES
 
     assert PRECISION_CHOICES == PRECISIONS
     assert CERTAINTY_CHOICES == (*CERTAINTIES, "certain")

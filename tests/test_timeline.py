@@ -32,7 +32,7 @@ def test_months_and_filters(run) -> None:
 
 
 def test_ascii_bars_when_the_terminal_cannot_show_blocks(run) -> None:
-    from chrono.timeline import bar_chart
+    from chrono.output.timeline import bar_chart
 
     assert bar_chart([("1930", 2), ("1931", 1)], 20, ascii_only=True) == "1930 ############ 2\n1931 ######       1"
 

@@ -17,7 +17,7 @@ class ChronoError(click.ClickException):
 
     def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
         """Print the message on stderr, one line per line of the message."""
-        from chrono.render import escape_text
+        from chrono.output.render import escape_text
 
         for line in self.format_message().splitlines() or [""]:
             click.echo(f"chrono: {escape_text(line)}", err=True, file=file)
@@ -41,7 +41,7 @@ class DataError(ChronoError):
 
     def show(self, file=None) -> None:  # noqa: ANN001
         """Print each problem as it is, then the hint."""
-        from chrono.render import escape_text
+        from chrono.output.render import escape_text
 
         for line in self.problems:
             click.echo(escape_text(line), err=True, file=file)

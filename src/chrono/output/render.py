@@ -1,0 +1,551 @@
+"""One renderer for every command: tables for people, JSON/JSONL/CSV/TSV/ids for pipelines."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+
+from chrono.model import FORMULA_STARTS, whole_number
+
+if TYPE_CHECKING:
+    from chrono.model import Event
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "ids")
+FIELDS = (
+    "id", "date", "when", "date_os", "title", "summary", "tags", "people", "places", "aliases",
+    "sources", "certainty", "note", "alt_dates", "extra", "earliest", "latest", "precision",
+)
+DEFAULT_FIELDS = ("id", "date", "title", "tags")
+# Columns that may be shortened to fit the terminal, most expendable first.
+SHRINKABLE = ("summary", "note", "extra", "sources", "aliases", "people", "places", "title", "tags", "alt_dates",
+              "description")
+ELLIPSIS = "\u2026"
+CHUNK = 512
+
+# C0 and C1 controls, DEL, and the invisible marks that reorder or hide text (bidi, line separators).
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+# For TSV: backslash, tab, newline and carriage return as \\ \t \n \r, other controls as \xNN.
+_TSV_TABLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+_TSV_TABLE.update({ord("\\"): "\\\\", ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r"})
+# Anything but a tab that TSV must escape; rows without it (nearly all) are written as they are.
+_TSV_SPECIAL = "[\\\\\x00-\x08\x0a-\x1f\x7f-\x9f]"
+# The same but for line breaks, to look through many lines joined by them at once.
+_TSV_SPECIAL_IN_LINES = "[\\\\\x00-\x08\x0b-\x1f\x7f-\x9f]"
+
+
+def human(edtf: str, date_os: str | None = None, calendar: str = "both") -> str:
+    """The human form of a date (chrono.dates.edtf.human, imported only when a person reads dates)."""
+    from chrono.dates.edtf import human as human_date
+
+    return human_date(edtf, date_os, calendar)
+
+
+def _visible(m: re.Match[str]) -> str:
+    c = m.group()
+    code = ord(c)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_text(text: str) -> str:
+    """Text safe for a terminal: control and bidi characters shown as visible escapes."""
+    return re.sub(_UNSAFE, _visible, text)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A CSV cell that Excel and LibreOffice show as text: a leading ' before a cell that could start a formula.
+
+    A cell that already begins with ' before such a character gets one more, so that a reader which removes
+    one leading ' from every cell whose text after its leading 's begins a formula gets the text back exactly.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def csv_writerow(out: TextIO) -> Callable[[Sequence[str]], Any]:
+    """A CSV row writer (rows end in \\n) that also quotes a cell holding a carriage return.
+
+    The csv module quotes only the characters of its line terminator, so a lone \\r would end the row early.
+    """
+    import csv
+    import io
+
+    plain = csv.writer(out, lineterminator="\n").writerow
+    buf = io.StringIO()
+    crlf = csv.writer(buf, lineterminator="\r\n").writerow
+
+    def writerow(row: Sequence[str]) -> Any:
+        if not any("\r" in cell for cell in row):
+            return plain(row)
+        crlf(row)
+        text = buf.getvalue()[:-2] + "\n"
+        buf.seek(0)
+        buf.truncate()
+        return out.write(text)
+
+    return writerow
+
+
+def tsv_field(text: str) -> str:
+    """A TSV field: backslash, tab, newline and other controls escaped, so a row stays one line."""
+    return text.translate(_TSV_TABLE)
+
+
+class Output(NamedTuple):
+    """How to print: format, table style, fields, header, count only, calendar, colour, width, raw CSV."""
+
+    format: str = "tsv"
+    style: str = "simple"
+    fields: tuple[str, ...] | None = None
+    header: bool = True
+    count: bool = False
+    calendar: str = "both"
+    color: bool = False
+    width: int | None = None
+    raw: bool = False
+
+
+def stdout_is_utf8() -> bool:
+    """Whether stdout can carry any character (else JSON escapes non-ASCII)."""
+    enc = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    return enc in ("utf8", "utf8sig", "utf16", "utf32")
+
+
+def terminal_width() -> int | None:
+    """The width to fit tables to: the terminal's, or $COLUMNS; None when neither applies."""
+    columns = whole_number(os.environ.get("COLUMNS", ""))
+    if columns is not None:
+        return columns
+    if sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def use_color() -> bool:
+    """Colour only on a terminal, never with NO_COLOR or TERM=dumb."""
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+# Values ----------------------------------------------------------------------------------------
+
+
+def source_text(entry: dict[str, Any]) -> str:
+    """A source entry as one line: 'key: citation', 'key' or its title."""
+    key = entry.get("source")
+    if key is None:
+        parts = [entry.get("title", "")] + [f"{k} {v}" for k, v in entry.items() if k != "title"]
+        return ", ".join(p for p in parts if p)
+    cite = entry.get("cite")
+    return f"{key}: {cite}" if cite else key
+
+
+def machine_value(event: Event, name: str) -> Any:
+    """A field's value for JSON output."""
+    if name in ("earliest", "latest", "precision"):
+        return getattr(event, name)
+    if name == "when":
+        return human(event.date, event.date_os)
+    value = getattr(event, name) if name != "extra" else event.extra
+    return list(value) if isinstance(value, tuple) else value
+
+
+def text_value(event: Event, name: str, calendar: str = "both", human_dates: bool = False) -> str:
+    """A field's value as one string for CSV, TSV and tables (lists joined with '; ')."""
+    return text_getter(name, calendar, human_dates)(event)
+
+
+def text_getter(name: str, calendar: str = "both", human_dates: bool = False) -> Callable[[Event], str]:
+    """A function giving one field of an event as a string, chosen once for every row."""
+    if name == "when" or (name == "date" and human_dates):
+        return lambda e: human(e.date, e.date_os, calendar)
+    if name in ("tags", "people", "places", "aliases"):
+        from chrono.model import json_list
+
+        column = name + "_text"
+        return lambda e: "; ".join(json_list(getattr(e, column)))
+    if name == "sources":
+        return lambda e: "; ".join(source_text(s) for s in e.sources)
+    if name == "alt_dates":
+        return lambda e: _alt_dates_text(e, human_dates)
+    if name == "extra":
+        import json
+
+        return lambda e: json.dumps(e.extra, ensure_ascii=False) if e.extra else ""
+    if name in ("id", "date", "title", "summary", "precision"):
+        from operator import attrgetter
+
+        return attrgetter(name)
+
+    def other(e: Event) -> str:
+        value = getattr(e, name)
+        return "" if value is None else str(value)
+
+    return other
+
+
+def _alt_dates_text(event: Event, human_dates: bool) -> str:
+    if not event.alt_dates:
+        return ""
+    if human_dates:
+        return "; ".join(
+            f"{a.get('date')} ({', '.join(source_text(s) for s in a.get('sources', []))})" for a in event.alt_dates
+        )
+    import json
+
+    return json.dumps(list(event.alt_dates), ensure_ascii=False, separators=(",", ":"))
+
+
+# Writers ---------------------------------------------------------------------------------------
+
+
+class Writer:
+    """Writes rows to stdout as they come, in chunks."""
+
+    def __init__(self, out: TextIO | None = None) -> None:
+        self.out = out or sys.stdout
+        self.buf: list[str] = []
+
+    def line(self, text: str) -> None:
+        """Queue one line."""
+        self.buf.append(text)
+        if len(self.buf) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is queued."""
+        if self.buf:
+            self.buf.append("")
+            self.out.write("\n".join(self.buf))
+            self.buf = []
+
+    def close(self) -> None:
+        """Write the rest and flush the stream."""
+        self.flush()
+        self.out.flush()
+
+
+def render_events(events: Iterable[Event], out: Output) -> int:
+    """Print events in the chosen format; return how many there were."""
+    fields = out.fields or (("id",) if out.format == "ids" else DEFAULT_FIELDS)
+    w = Writer()
+    n = 0
+    if out.count:
+        n = sum(1 for _ in events)
+        w.line(str(n))
+    elif out.format == "json":
+        n = _json_array(w, (_record(e, out.fields) for e in events))
+    elif out.format == "jsonl":
+        n = _jsonl(w, (_record(e, out.fields) for e in events))
+    elif out.format == "ids":
+        for e in events:
+            w.line(e.id)
+            n += 1
+    elif out.format in ("csv", "tsv"):
+        getters = [text_getter(f, out.calendar) for f in fields]
+        n = _delimited(w, out, fields, ([g(e) for g in getters] for e in events))
+    else:
+        getters = [text_getter(f, out.calendar, human_dates=True) for f in fields]
+        rows = [[g(e) for g in getters] for e in events]
+        n = len(rows)
+        if rows:
+            w.line(table(fields, rows, out))
+    w.close()
+    return n
+
+
+# Output fields that are one column of the index, as stored (or a JSON list, joined with '; ').
+PLAIN_FIELDS = ("id", "date", "date_os", "title", "summary", "precision", "tags", "people", "places", "aliases")
+LIST_COLUMNS = ("tags", "people", "places", "aliases")
+
+
+def plain_columns(out: Output) -> tuple[str, ...] | None:
+    """The index columns behind a TSV, CSV or ids output made only of plain fields; None otherwise."""
+    if out.count or out.format not in ("tsv", "csv", "ids"):
+        return None
+    fields = ("id",) if out.format == "ids" else out.fields or DEFAULT_FIELDS
+    return fields if all(f in PLAIN_FIELDS for f in fields) else None
+
+
+def render_plain(rows: Iterable[Sequence[Any]], fields: tuple[str, ...], out: Output) -> int:
+    """Print database rows of the plain_columns(out) fields straight as TSV, CSV or ids (no Event in between)."""
+    w = Writer()
+    if out.format == "ids":
+        n = 0
+        for (event_id,) in rows:
+            w.line(event_id)
+            n += 1
+    else:
+        from chrono.model import json_list
+
+        lists = [i for i, f in enumerate(fields) if f in LIST_COLUMNS]
+        nullable = [i for i, f in enumerate(fields) if f == "date_os"]
+
+        def text(row: Sequence[Any]) -> list[str]:
+            values = list(row)
+            for i in lists:
+                values[i] = "; ".join(json_list(values[i]))
+            for i in nullable:
+                if values[i] is None:
+                    values[i] = ""
+            return values
+
+        n = _delimited(w, out, fields, (text(r) for r in rows))
+    w.close()
+    return n
+
+
+def render_tsv_lines(lines: Any, fields: tuple[str, ...], out: Output, texts: Callable[[int], Sequence[str]]) -> int:
+    """Print TSV lines that the database joined, a chunk at a time (lines: a cursor of (line, n)).
+
+    A chunk whose lines hold a value with a tab, a line break or another control character is printed
+    line by line instead, those values escaped (texts(n) gives a line's fields).
+    """
+    stdout = sys.stdout
+    tabs = len(fields) - 1
+    n = 0
+    while True:
+        rows = lines.fetchmany(CHUNK * 4)
+        if not rows:
+            break
+        chunk = [row[0] for row in rows]
+        text = "\n".join(chunk)
+        # Every line has at least `tabs` tabs, so the count is exact only when no value holds one.
+        if text.count("\t") != tabs * len(chunk) or text.count("\n") != len(chunk) - 1 \
+                or re.search(_TSV_SPECIAL_IN_LINES, text):
+            special = re.compile(_TSV_SPECIAL).search
+            text = "\n".join(line if line.count("\t") == tabs and not special(line) else
+                             "\t".join([v.translate(_TSV_TABLE) for v in texts(number)]) for line, number in rows)
+        if n == 0 and out.header:
+            stdout.write("\t".join(fields) + "\n")
+        stdout.write(text + "\n")
+        n += len(chunk)
+    stdout.flush()
+    return n
+
+
+def render_rows(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: Output) -> int:
+    """Print generic rows (tags, people, places counts) in the chosen format."""
+    rows = list(rows)
+    w = Writer()
+    if out.count:
+        w.line(str(len(rows)))
+    elif out.format == "json":
+        _json_array(w, (dict(zip(headers, r, strict=True)) for r in rows))
+    elif out.format == "jsonl":
+        _jsonl(w, (dict(zip(headers, r, strict=True)) for r in rows))
+    elif out.format == "ids":
+        for r in rows:
+            w.line(str(r[0]))
+    elif out.format in ("csv", "tsv"):
+        _delimited(w, out, tuple(headers), ([("" if v is None else str(v)) for v in r] for r in rows))
+    elif rows:
+        w.line(table(tuple(headers), [[("" if v is None else str(v)) for v in r] for r in rows], out))
+    w.close()
+    return len(rows)
+
+
+def _record(event: Event, fields: tuple[str, ...] | None) -> dict[str, Any]:
+    if not fields:
+        return event.to_record()
+    return {f: machine_value(event, f) for f in fields}
+
+
+def _json_dumps() -> Any:
+    import json
+
+    ascii_only = not stdout_is_utf8()
+
+    def dumps(obj: Any) -> str:
+        return json.dumps(obj, ensure_ascii=ascii_only)
+
+    return dumps
+
+
+def _json_array(w: Writer, records: Iterator[dict[str, Any]]) -> int:
+    dumps = _json_dumps()
+    n = 0
+    pending = None
+    for rec in records:
+        w.line("[" if pending is None else pending + ",")
+        pending = dumps(rec)
+        n += 1
+    if pending is None:
+        w.line("[]")
+    else:
+        w.line(pending)
+        w.line("]")
+    return n
+
+
+def _jsonl(w: Writer, records: Iterator[dict[str, Any]]) -> int:
+    dumps = _json_dumps()
+    n = 0
+    for rec in records:
+        w.line(dumps(rec))
+        n += 1
+    return n
+
+
+def _delimited(w: Writer, out: Output, fields: tuple[str, ...], rows: Iterator[list[str]]) -> int:
+    # Like sqlite3, print nothing at all (not even the header) when nothing matched.
+    n = 0
+    if out.format == "tsv":
+        tabs = len(fields) - 1
+        special = re.compile(_TSV_SPECIAL).search
+        line = w.line
+        for row in rows:
+            if n == 0 and out.header:
+                line("\t".join(fields))
+            text = "\t".join(row)
+            if text.count("\t") != tabs or special(text):
+                text = "\t".join([v.translate(_TSV_TABLE) for v in row])
+            line(text)
+            n += 1
+        return n
+    import io
+
+    buf = io.StringIO()
+    writerow = csv_writerow(buf)
+    for row in rows:
+        if n == 0 and out.header:
+            writerow(fields)
+        writerow(row if out.raw else [spreadsheet_safe(v) for v in row])
+        n += 1
+        if n % CHUNK == 0:
+            w.out.write(buf.getvalue())
+            buf.seek(0)
+            buf.truncate()
+    w.flush()
+    w.out.write(buf.getvalue())
+    return n
+
+
+# Tables ----------------------------------------------------------------------------------------
+
+
+def _truncate(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    return text[: max(width - 1, 0)] + ELLIPSIS
+
+
+def table(headers: Sequence[str], rows: list[list[str]], out: Output) -> str:
+    """A tabulate table of escaped cells, shrunk to the terminal width by truncating long text."""
+    from tabulate import tabulate
+
+    cells = [[escape_text(c) for c in r] for r in rows]
+    heads = list(headers)
+    if out.header and out.color:
+        import click
+
+        shown = [click.style(h, bold=True) for h in heads]
+    else:
+        shown = heads
+    kwargs: dict[str, Any] = {"tablefmt": out.style, "disable_numparse": True}
+    if out.header:
+        kwargs["headers"] = shown
+    text = tabulate(cells, **kwargs)
+    width = out.width
+    if width is None or out.style in ("html", "unsafehtml", "latex", "latex_raw", "latex_booktabs",
+                                      "latex_longtable", "tsv"):
+        return text
+    floors = {"title": 24, "summary": 24, "note": 16, "tags": 12}
+    # First shorten the columns that matter least, then let the title give way too.
+    for pool in (tuple(h for h in SHRINKABLE if h != "title"), SHRINKABLE):
+        for _ in range(4):
+            excess = max((len(line) for line in text.splitlines()), default=0) - width
+            shrinkable = [i for i, h in enumerate(heads) if h in pool]
+            if excess <= 0 or not shrinkable:
+                break
+            widths = {i: max((len(r[i]) for r in cells), default=0) for i in shrinkable}
+            floor = {i: max(len(heads[i]), floors.get(heads[i], 10)) for i in shrinkable}
+            # Lower a common cap until the columns above it give up enough characters (widest first).
+            cap = max(widths.values())
+            while cap > 1 and sum(max(0, widths[i] - max(cap, floor[i])) for i in shrinkable) < excess:
+                cap -= 1
+            if all(widths[i] <= max(cap, floor[i]) for i in shrinkable):
+                break
+            for i in shrinkable:
+                limit = max(cap, floor[i])
+                if widths[i] > limit:
+                    for r in cells:
+                        r[i] = _truncate(r[i], limit)
+            text = tabulate(cells, **kwargs)
+    return text
+
+
+# One record per block, for `show` ---------------------------------------------------------------
+
+SHOW_LABELS = (
+    ("title", "title"), ("summary", "summary"), ("tags", "tags"), ("people", "people"), ("places", "places"),
+    ("aliases", "aliases"), ("certainty", "certainty"), ("note", "note"),
+)
+
+
+def _span_text(e: Event) -> str:
+    if e.precision == "day" and e.earliest == e.latest:
+        return f"{e.date}, day"
+    return f"{e.date}: {e.earliest or '..'} to {e.latest or '..'}, {e.precision}"
+
+
+def render_full(events: Iterable[Event], out: Output, sources: dict[str, dict[str, Any]]) -> int:
+    """Print whole records, one block each, with both calendars and sources (for `show`)."""
+    import textwrap
+
+    import click
+
+    width = min(out.width or 100, 100)
+    w = Writer()
+    n = 0
+    label_width = 11
+    indent = " " * (label_width + 2)
+
+    def emit(label: str, value: str) -> None:
+        value = escape_text(value)
+        lines = textwrap.wrap(value, max(width - len(indent), 20)) or [""]
+        head = click.style(f"{label:<{label_width}}", bold=True) if out.color else f"{label:<{label_width}}"
+        w.line(f"  {head}{lines[0]}")
+        for extra in lines[1:]:
+            w.line(indent + extra)
+
+    for e in events:
+        if n:
+            w.line("")
+        title = escape_text(e.id)
+        w.line(click.style(title, bold=True, fg="cyan") if out.color else title)
+        emit("date", f"{human(e.date, e.date_os, out.calendar)}   ({_span_text(e)})")
+        if e.date_os:
+            emit("new style", human(e.date, calendar="gregorian"))
+            emit("old style", f"{human(e.date, e.date_os, 'julian')}   (Julian {e.date_os})")
+        for name, label in SHOW_LABELS:
+            value = text_value(e, name)
+            if value:
+                emit(label, value.replace("; ", ", ") if name in ("tags", "people", "places", "aliases") else value)
+        for i, s in enumerate(e.sources):
+            emit("sources" if i == 0 else "", _source_line(s, sources))
+        for i, a in enumerate(e.alt_dates):
+            cites = ", ".join(source_text(s) for s in a.get("sources", []))
+            line = f"{human(a['date'])} ({a['date']})" + (f" per {cites}" if cites else "")
+            if a.get("note"):
+                line += f": {a['note']}"
+            emit("alt dates" if i == 0 else "", line)
+        n += 1
+    w.close()
+    return n
+
+
+def _source_line(entry: dict[str, Any], sources: dict[str, dict[str, Any]]) -> str:
+    key = entry.get("source")
+    if key is None:
+        return source_text(entry)
+    declared = sources.get(key, {})
+    title = declared.get("title")
+    text = f"{title} [{key}]" if title else key
+    if declared.get("file"):
+        text += f" ({declared['file']})"
+    if entry.get("cite"):
+        text += f": {entry['cite']}"
+    return text

@@ -1,0 +1,76 @@
+"""Summaries read back from the chronology files: the index keeps where each event is, not a second copy.
+
+A cached index of JSON or JSONL files stores, instead of an event's summary (the bulk of its text),
+where the event's record is in its file: the file's number, the byte offset and the length, packed
+in one integer. The cache is used only while the files have the size and time they were indexed
+with, so reading the record again and normalising it as the build did gives the summary back.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+FILE_BITS, OFFSET_BITS, LENGTH_BITS = 5, 38, 20
+
+
+def pack(number: int, offset: int, length: int) -> int | None:
+    """One integer for a record's place (None if it does not fit: a 33rd file, a record of a megabyte)."""
+    if number >> FILE_BITS or offset >> OFFSET_BITS or length >> LENGTH_BITS:
+        return None
+    return (number << (OFFSET_BITS + LENGTH_BITS)) | (offset << LENGTH_BITS) | length
+
+
+def unpack(loc: int) -> tuple[int, int, int]:
+    """The file number, byte offset and length packed by pack()."""
+    return (loc >> (OFFSET_BITS + LENGTH_BITS), (loc >> LENGTH_BITS) & ((1 << OFFSET_BITS) - 1),
+            loc & ((1 << LENGTH_BITS) - 1))
+
+
+class Summaries:
+    """Reads summaries back from the files an index was built from, normalised as the build did."""
+
+    def __init__(self, paths: list[str], mapping: tuple[tuple[str, str], ...], order: str | None) -> None:
+        from chrono.read.formats.strict_json import decoder
+        from chrono.read.normalise import Normaliser
+
+        self.paths = paths
+        self.normaliser = Normaliser(mapping, order)
+        self.decode = decoder().decode
+        self.files: dict[int, int] = {}
+        self.warned = False
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, str]) -> Summaries:
+        """The reader for an index, from the files and options its meta table records."""
+        import json
+
+        options = json.loads(meta.get("options", "{}"))
+        return cls(json.loads(meta.get("paths", "[]")), tuple(tuple(p) for p in options.get("mapping", ())),
+                   options.get("order"))
+
+    def __call__(self, loc: int | None) -> str | None:
+        """The summary of the record at loc (an SQL function: cold(e.loc))."""
+        if loc is None:
+            return None
+        number, offset, length = unpack(loc)
+        try:
+            fd = self.files.get(number)
+            if fd is None:
+                fd = self.files[number] = os.open(self.paths[number], os.O_RDONLY)
+            raw = self.decode(os.pread(fd, length, offset).decode("utf-8"))
+        except (OSError, IndexError, ValueError):
+            self._warn(number)
+            return ""
+        record: Any = self.normaliser.event(raw, 0).record
+        summary = record.get("summary") if record is not None else None
+        return summary if type(summary) is str else ""
+
+    def _warn(self, number: int) -> None:
+        if not self.warned:
+            import click
+
+            self.warned = True
+            name = self.paths[number] if number < len(self.paths) else "a chronology file"
+            click.echo(f"chrono: warning: {name} changed while chrono was reading it; summaries may be missing, "
+                       "run the command again", err=True)
