@@ -324,7 +324,7 @@ def test_csv_guard_covers_every_column_and_the_other_commands(run, formulas: Pat
 
 
 def test_spreadsheet_safe() -> None:
-    from chrono.output.render import spreadsheet_safe
+    from chrono.output.escape import spreadsheet_safe
 
     cells = ("=1", "+1", "-1", "@a", "\tx", "\rx", "", "a=b", "1934-12-01", "'=1", "''@a", "'Tis", "'")
     assert [spreadsheet_safe(t) for t in cells] == [

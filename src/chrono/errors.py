@@ -1,8 +1,11 @@
-"""Errors with the documented exit codes: 1 nothing matched, 2 usage or data, 130 interrupted."""
+"""Errors with the documented exit codes (1 nothing matched, 2 usage or data, 130 interrupted), and warnings.
+
+Plain exceptions, so that the library never needs click: the CLI turns them into one line on stderr
+(`chrono: message`) and the exit code. Warnings are Python warnings of the class ChronoWarning; the
+CLI prints them as `chrono: warning: message`.
+"""
 
 from __future__ import annotations
-
-import click
 
 EXIT_OK = 0
 EXIT_NO_MATCH = 1
@@ -10,21 +13,22 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
-class ChronoError(click.ClickException):
-    """An error shown as `chrono: message` on stderr, with its exit code."""
+class ChronoError(Exception):
+    """An error a user can fix: the message says what is wrong, where, and how to fix it; exit_code is documented."""
 
     exit_code = EXIT_USAGE
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
-        """Print the message on stderr, one line per line of the message."""
-        from chrono.output.render import escape_text
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
-        for line in self.format_message().splitlines() or [""]:
-            click.echo(f"chrono: {escape_text(line)}", err=True, file=file)
+    def lines(self) -> list[str]:
+        """What to print, one line each (the CLI puts `chrono: ` before each)."""
+        return self.message.splitlines() or [""]
 
 
 class UsageError(ChronoError):
-    """A command used wrongly: bad option values or arguments."""
+    """A command or function used wrongly: bad option values or arguments."""
 
     exit_code = EXIT_USAGE
 
@@ -39,17 +43,23 @@ class DataError(ChronoError):
         self.hint = hint
         super().__init__(problems[0] if problems else "invalid data")
 
-    def show(self, file=None) -> None:  # noqa: ANN001
-        """Print each problem as it is, then the hint."""
-        from chrono.output.render import escape_text
-
-        for line in self.problems:
-            click.echo(escape_text(line), err=True, file=file)
-        if self.hint:
-            click.echo(f"chrono: {self.hint}", err=True, file=file)
+    def lines(self) -> list[str]:
+        """Each problem, then the hint."""
+        return [*self.problems, *([self.hint] if self.hint else [])]
 
 
 class NoMatch(ChronoError):
     """Nothing matched, or an id was not found (exit 1)."""
 
     exit_code = EXIT_NO_MATCH
+
+
+class ChronoWarning(UserWarning):
+    """Something the user should know that does not stop the work (a damaged cache rebuilt, a file that changed)."""
+
+
+def warn(message: str) -> None:
+    """Issue a ChronoWarning (the CLI prints it as `chrono: warning: message`)."""
+    import warnings
+
+    warnings.warn(ChronoWarning(message), stacklevel=2)

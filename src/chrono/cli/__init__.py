@@ -11,7 +11,7 @@ import click
 
 from chrono import __version__
 from chrono.cli.options import Session, load_options
-from chrono.errors import EXIT_INTERRUPTED, EXIT_USAGE
+from chrono.errors import EXIT_INTERRUPTED, EXIT_USAGE, ChronoError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXAMPLES = (
@@ -143,6 +143,18 @@ class ChronoGroup(click.Group):
         """--help without a translation lookup."""
         return _help_option(self, ctx)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; the library's errors become their message on stderr and their exit code."""
+        import warnings
+
+        with warnings.catch_warnings():
+            capture_warnings()
+            try:
+                return super().invoke(ctx)
+            except ChronoError as exc:
+                show_error(exc)
+                raise click.exceptions.Exit(exc.exit_code) from None
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Spell -d as --data, -m as --map (up to the command name) before click's parser sees them."""
         longs = _long_forms(self, ctx)
@@ -202,7 +214,7 @@ def _overview(session: Session) -> None:
     title = index.chronology.title or ", ".join(index.files)
     first = str(info["first"])[:4] if info["first"] else "?"
     last = str(info["last"])[:4] if info["last"] else "?"
-    from chrono.output.render import escape_text
+    from chrono.output.escape import escape_text
 
     click.echo(escape_text(title))
     if index.chronology.description:
@@ -216,6 +228,49 @@ def _overview(session: Session) -> None:
     for example in EXAMPLES:
         click.echo(f"  {example}")
     click.echo("\nchrono --help lists every command; chrono COMMAND --help shows its options.")
+
+
+# Errors and warnings -----------------------------------------------------------------------
+
+
+def show_error(exc: ChronoError) -> None:
+    """An error on stderr: data problems as they are (FILE:LINE:COL: ...), other lines after `chrono: `."""
+    from chrono.errors import DataError
+    from chrono.output.escape import escape_text
+
+    if isinstance(exc, DataError):
+        for line in exc.problems:
+            click.echo(escape_text(line), err=True)
+        if exc.hint:
+            click.echo(f"chrono: {escape_text(exc.hint)}", err=True)
+        return
+    for line in exc.lines():
+        click.echo(f"chrono: {escape_text(line)}", err=True)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: Any = None, line: str | None = None) -> None:
+    """Print the library's warnings as `chrono: warning: ...` (others as Python would)."""
+    from chrono.errors import ChronoWarning
+
+    if issubclass(category, ChronoWarning):
+        from chrono.output.escape import escape_text
+
+        click.echo(f"chrono: warning: {escape_text(str(message))}", err=True)
+    else:
+        import warnings
+
+        warnings._showwarnmsg_impl(warnings.WarningMessage(message, category, filename, lineno, file, line))  # type: ignore[attr-defined]
+
+
+def capture_warnings() -> None:
+    """Show every ChronoWarning as it happens (not once per place), in chrono's words."""
+    import warnings
+
+    from chrono.errors import ChronoWarning
+
+    warnings.simplefilter("always", ChronoWarning)
+    warnings.showwarning = _show_warning
 
 
 # Entry point -------------------------------------------------------------------------------
@@ -244,6 +299,9 @@ def main(argv: list[str] | None = None) -> None:
         code = exc.exit_code
     except click.ClickException as exc:
         exc.show()
+        code = exc.exit_code
+    except ChronoError as exc:
+        show_error(exc)
         code = exc.exit_code
     except click.Abort:  # click has already ended the ^C line
         code = EXIT_INTERRUPTED

@@ -10,7 +10,6 @@ from chrono.errors import NoMatch
 
 if TYPE_CHECKING:
     from chrono.model import Event
-    from chrono.output.render import Output
     from chrono.store.index import Index
 
 # How finely an interval can be counted when an end has this precision: 0 days, 1 months, 2 years.
@@ -152,45 +151,3 @@ def strictly_between(first: End, second: End) -> tuple[int, int] | None:
         return None
     start, end = lo.span.latest + timedelta(days=1), hi.span.earliest - timedelta(days=1)
     return (ymd(start), ymd(end)) if start <= end else None
-
-
-# Output ---------------------------------------------------------------------------------------------
-
-COLUMNS = ("from", "to", "years", "months", "days", "total_days", "precision", "text")
-
-
-def print_ends(interval: Interval, out: Output) -> None:
-    """For people: the answer, then the two ends (the day each is counted from, and the event)."""
-    import click
-
-    from chrono.output.render import render_rows
-
-    rows = [(label, end.when(out.calendar), end.event.id if end.event else "", end.event.title if end.event else "")
-            for label, end in (("from", interval.first), ("to", interval.second))]
-    click.echo(interval.text)
-    render_rows(("", "date", "id", "title"), rows, out._replace(header=False, style="plain"))
-
-
-def print_interval(interval: Interval, out: Output) -> None:
-    """The interval in the output's format: a JSON object, a CSV/TSV row, the events' ids, or for people."""
-    import click
-
-    if out.format in ("json", "jsonl"):
-        import json
-
-        from chrono.output.render import stdout_is_utf8
-
-        click.echo(json.dumps(interval.record(), ensure_ascii=not stdout_is_utf8(),
-                              indent=2 if out.format == "json" else None))
-    elif out.format == "table":
-        print_ends(interval, out)
-    elif out.format == "ids":
-        for end in (interval.first, interval.second):
-            if end.event is not None:
-                click.echo(end.event.id)
-    else:
-        from chrono.output.render import render_rows
-
-        rec = interval.record()
-        row = [end.event.id if end.event else end.text for end in (interval.first, interval.second)]
-        render_rows(COLUMNS, [row + [rec[k] for k in COLUMNS[2:]]], out)

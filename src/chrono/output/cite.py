@@ -86,7 +86,7 @@ _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
 
 
 def _md(text: str) -> str:
-    from chrono.output.render import escape_text
+    from chrono.output.escape import escape_text
 
     return escape_text(text).translate(_MD_SPECIAL)
 
@@ -94,7 +94,7 @@ def _md(text: str) -> str:
 def write_text(events: Iterable[Event], declared: dict[str, dict[str, Any]], markdown: bool = False) -> str:
     """For each event a heading line, then one line per distinct citation."""
     from chrono.dates.edtf import human
-    from chrono.output.render import escape_text
+    from chrono.output.escape import escape_text
 
     blocks = []
     for e in events:
@@ -164,7 +164,7 @@ _BIB_ESCAPES = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\te
 
 def _bib(text: str) -> str:
     """A BibTeX field value: LaTeX's special characters escaped, so braces always balance."""
-    from chrono.output.render import escape_text
+    from chrono.output.escape import escape_text
 
     return _BIB_SPECIAL.sub(lambda m: _BIB_ESCAPES.get(m.group(), "\\" + m.group()), escape_text(text))
 

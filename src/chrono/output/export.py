@@ -98,7 +98,7 @@ def _dtstamp() -> str:
 
 def _controls_out(text: str) -> str:
     # iCalendar forbids control characters other than tab in TEXT; show them as the escapes chrono uses.
-    from chrono.output.render import escape_text
+    from chrono.output.escape import escape_text
 
     return escape_text(text) if any(ord(c) < 32 and c not in "\t\n\r" for c in text) else text
 
@@ -170,7 +170,7 @@ def _tl_date(point: Any, end: bool = False) -> dict[str, str]:
 def _html(text: str) -> str:
     import html
 
-    from chrono.output.render import escape_text
+    from chrono.output.escape import escape_text
 
     return html.escape(escape_text(text))
 
@@ -250,7 +250,8 @@ def write_csv(events: Iterable[Event], chron: Chronology, out: IO[str], raw: boo
 
     Unless raw, a cell that a spreadsheet would read as a formula is written with a leading '.
     """
-    from chrono.output.render import csv_writerow, spreadsheet_safe, text_value
+    from chrono.output.escape import spreadsheet_safe
+    from chrono.output.render import csv_writerow, text_value
 
     writerow = csv_writerow(out)
     n = 0
@@ -269,7 +270,7 @@ _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
 
 
 def _md(text: str) -> str:
-    from chrono.output.render import escape_text
+    from chrono.output.escape import escape_text
 
     return escape_text(text).translate(_MD_SPECIAL)
 

@@ -23,7 +23,7 @@ MIN_SPAN_PX = 9
 
 
 def _esc(text: str) -> str:
-    from chrono.output.render import escape_text
+    from chrono.output.escape import escape_text
 
     return html.escape(escape_text(text))
 

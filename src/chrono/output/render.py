@@ -8,7 +8,8 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
-from chrono.model import FORMULA_STARTS, whole_number
+from chrono.model import whole_number
+from chrono.output.escape import TSV_SPECIAL, TSV_SPECIAL_IN_LINES, TSV_TABLE, escape_text, spreadsheet_safe
 
 if TYPE_CHECKING:
     from chrono.model import Event
@@ -25,42 +26,11 @@ SHRINKABLE = ("summary", "note", "extra", "sources", "aliases", "people", "place
 ELLIPSIS = "\u2026"
 CHUNK = 512
 
-# C0 and C1 controls, DEL, and the invisible marks that reorder or hide text (bidi, line separators).
-_UNSAFE = "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
-# For TSV: backslash, tab, newline and carriage return as \\ \t \n \r, other controls as \xNN.
-_TSV_TABLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
-_TSV_TABLE.update({ord("\\"): "\\\\", ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r"})
-# Anything but a tab that TSV must escape; rows without it (nearly all) are written as they are.
-_TSV_SPECIAL = "[\\\\\x00-\x08\x0a-\x1f\x7f-\x9f]"
-# The same but for line breaks, to look through many lines joined by them at once.
-_TSV_SPECIAL_IN_LINES = "[\\\\\x00-\x08\x0b-\x1f\x7f-\x9f]"
-
-
 def human(edtf: str, date_os: str | None = None, calendar: str = "both") -> str:
     """The human form of a date (chrono.dates.edtf.human, imported only when a person reads dates)."""
     from chrono.dates.edtf import human as human_date
 
     return human_date(edtf, date_os, calendar)
-
-
-def _visible(m: re.Match[str]) -> str:
-    c = m.group()
-    code = ord(c)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def escape_text(text: str) -> str:
-    """Text safe for a terminal: control and bidi characters shown as visible escapes."""
-    return re.sub(_UNSAFE, _visible, text)
-
-
-def spreadsheet_safe(text: str) -> str:
-    """A CSV cell that Excel and LibreOffice show as text: a leading ' before a cell that could start a formula.
-
-    A cell that already begins with ' before such a character gets one more, so that a reader which removes
-    one leading ' from every cell whose text after its leading 's begins a formula gets the text back exactly.
-    """
-    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
 
 
 def csv_writerow(out: TextIO) -> Callable[[Sequence[str]], Any]:
@@ -85,11 +55,6 @@ def csv_writerow(out: TextIO) -> Callable[[Sequence[str]], Any]:
         return out.write(text)
 
     return writerow
-
-
-def tsv_field(text: str) -> str:
-    """A TSV field: backslash, tab, newline and other controls escaped, so a row stays one line."""
-    return text.translate(_TSV_TABLE)
 
 
 class Output(NamedTuple):
@@ -122,6 +87,11 @@ def terminal_width() -> int | None:
 
         return shutil.get_terminal_size().columns
     return None
+
+
+def bold(text: str, cyan: bool = False) -> str:
+    """Text in bold (and cyan) for a terminal that shows colour."""
+    return ("\x1b[36m" if cyan else "") + "\x1b[1m" + text + "\x1b[0m"
 
 
 def use_color() -> bool:
@@ -314,10 +284,10 @@ def render_tsv_lines(lines: Any, fields: tuple[str, ...], out: Output, texts: Ca
         text = "\n".join(chunk)
         # Every line has at least `tabs` tabs, so the count is exact only when no value holds one.
         if text.count("\t") != tabs * len(chunk) or text.count("\n") != len(chunk) - 1 \
-                or re.search(_TSV_SPECIAL_IN_LINES, text):
-            special = re.compile(_TSV_SPECIAL).search
+                or re.search(TSV_SPECIAL_IN_LINES, text):
+            special = re.compile(TSV_SPECIAL).search
             text = "\n".join(line if line.count("\t") == tabs and not special(line) else
-                             "\t".join([v.translate(_TSV_TABLE) for v in texts(number)]) for line, number in rows)
+                             "\t".join([v.translate(TSV_TABLE) for v in texts(number)]) for line, number in rows)
         if n == 0 and out.header:
             stdout.write("\t".join(fields) + "\n")
         stdout.write(text + "\n")
@@ -394,14 +364,14 @@ def _delimited(w: Writer, out: Output, fields: tuple[str, ...], rows: Iterator[l
     n = 0
     if out.format == "tsv":
         tabs = len(fields) - 1
-        special = re.compile(_TSV_SPECIAL).search
+        special = re.compile(TSV_SPECIAL).search
         line = w.line
         for row in rows:
             if n == 0 and out.header:
                 line("\t".join(fields))
             text = "\t".join(row)
             if text.count("\t") != tabs or special(text):
-                text = "\t".join([v.translate(_TSV_TABLE) for v in row])
+                text = "\t".join([v.translate(TSV_TABLE) for v in row])
             line(text)
             n += 1
         return n
@@ -439,9 +409,7 @@ def table(headers: Sequence[str], rows: list[list[str]], out: Output) -> str:
     cells = [[escape_text(c) for c in r] for r in rows]
     heads = list(headers)
     if out.header and out.color:
-        import click
-
-        shown = [click.style(h, bold=True) for h in heads]
+        shown = [bold(h) for h in heads]
     else:
         shown = heads
     kwargs: dict[str, Any] = {"tablefmt": out.style, "disable_numparse": True}
@@ -495,8 +463,6 @@ def render_full(events: Iterable[Event], out: Output, sources: dict[str, dict[st
     """Print whole records, one block each, with both calendars and sources (for `show`)."""
     import textwrap
 
-    import click
-
     width = min(out.width or 100, 100)
     w = Writer()
     n = 0
@@ -506,7 +472,7 @@ def render_full(events: Iterable[Event], out: Output, sources: dict[str, dict[st
     def emit(label: str, value: str) -> None:
         value = escape_text(value)
         lines = textwrap.wrap(value, max(width - len(indent), 20)) or [""]
-        head = click.style(f"{label:<{label_width}}", bold=True) if out.color else f"{label:<{label_width}}"
+        head = bold(f"{label:<{label_width}}") if out.color else f"{label:<{label_width}}"
         w.line(f"  {head}{lines[0]}")
         for extra in lines[1:]:
             w.line(indent + extra)
@@ -515,7 +481,7 @@ def render_full(events: Iterable[Event], out: Output, sources: dict[str, dict[st
         if n:
             w.line("")
         title = escape_text(e.id)
-        w.line(click.style(title, bold=True, fg="cyan") if out.color else title)
+        w.line(bold(title, cyan=True) if out.color else title)
         emit("date", f"{human(e.date, e.date_os, out.calendar)}   ({_span_text(e)})")
         if e.date_os:
             emit("new style", human(e.date, calendar="gregorian"))

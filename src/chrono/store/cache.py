@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chrono import __version__
+from chrono.errors import warn
 from chrono.model import whole_number
 from chrono.store.index import SCHEMA_VERSION, Index, connect
 
@@ -109,7 +110,7 @@ def open_index(paths: list[str], use_cache: bool = True, options: LoadOptions | 
                 return _build_entry(paths, path, key, sum(st.st_size for st in stats), options)
             except _CacheWriteError as exc:
                 if exc.loud:
-                    _warn(f"cannot write the index cache ({exc}); indexing in memory")
+                    warn(f"cannot write the index cache ({exc}); indexing in memory")
     return build_in_memory(paths, options)
 
 
@@ -117,14 +118,6 @@ def _is_regular(st: os.stat_result) -> bool:
     import stat
 
     return stat.S_ISREG(st.st_mode)
-
-
-def _warn(message: str) -> None:
-    import click
-
-    from chrono.output.render import escape_text
-
-    click.echo(f"chrono: warning: {escape_text(message)}", err=True)
 
 
 def _open_entry(path: str, key: str) -> Index | None:
@@ -143,7 +136,7 @@ def _open_entry(path: str, key: str) -> Index | None:
             raise sqlite3.DatabaseError(f"file is {size} bytes, its header says {pages * page_size}")
         row = conn.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
     except sqlite3.DatabaseError as exc:
-        _warn(f"the index cache {path} is damaged ({exc}); rebuilding it")
+        warn(f"the index cache {path} is damaged ({exc}); rebuilding it")
         return None
     if row is None or row[0] != key:
         conn.close()

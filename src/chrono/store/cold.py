@@ -68,9 +68,8 @@ class Summaries:
 
     def _warn(self, number: int) -> None:
         if not self.warned:
-            import click
+            from chrono.errors import warn
 
             self.warned = True
             name = self.paths[number] if number < len(self.paths) else "a chronology file"
-            click.echo(f"chrono: warning: {name} changed while chrono was reading it; summaries may be missing, "
-                       "run the command again", err=True)
+            warn(f"{name} changed while chrono was reading it; summaries may be missing, run the command again")

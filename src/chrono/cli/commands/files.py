@@ -137,7 +137,7 @@ def validate_cmd(ctx: click.Context, files: tuple[str, ...], strict: bool, verbo
       chrono -m title=Ereignis --dayfirst validate notes.csv
     """
     from chrono.model import LoadOptions
-    from chrono.output.render import escape_text
+    from chrono.output.escape import escape_text
     from chrono.store.cache import validate_files
 
     session = get_session(ctx)

@@ -116,7 +116,7 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], filters: Filters, out
 
 
 def _no_match_hint(index: Index, search: Any, filters: Filters) -> None:
-    from chrono.output.render import escape_text
+    from chrono.output.escape import escape_text
     from chrono.store.query import Filters
 
     message = f"no events match {escape_text(search.text)!r}"

@@ -1,0 +1,42 @@
+"""Text made safe for where it goes: one function per consumer (a terminal, TSV, a spreadsheet's CSV)."""
+
+from __future__ import annotations
+
+import re
+
+from chrono.model import FORMULA_STARTS
+
+# C0 and C1 controls, DEL, and the invisible marks that reorder or hide text (bidi, line separators).
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+# For TSV: backslash, tab, newline and carriage return as \\ \t \n \r, other controls as \xNN.
+TSV_TABLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+TSV_TABLE.update({ord("\\"): "\\\\", ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r"})
+# Anything but a tab that TSV must escape; rows without it (nearly all) are written as they are.
+TSV_SPECIAL = "[\\\\\x00-\x08\x0a-\x1f\x7f-\x9f]"
+# The same but for line breaks, to look through many lines joined by them at once.
+TSV_SPECIAL_IN_LINES = "[\\\\\x00-\x08\x0b-\x1f\x7f-\x9f]"
+
+
+def _visible(m: re.Match[str]) -> str:
+    c = m.group()
+    code = ord(c)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_text(text: str) -> str:
+    """Text safe for a terminal: control and bidi characters shown as visible escapes."""
+    return re.sub(_UNSAFE, _visible, text)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A CSV cell that Excel and LibreOffice show as text: a leading ' before a cell that could start a formula.
+
+    A cell that already begins with ' before such a character gets one more, so that a reader which removes
+    one leading ' from every cell whose text after its leading 's begins a formula gets the text back exactly.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def tsv_field(text: str) -> str:
+    """A TSV field: backslash, tab, newline and other controls escaped, so a row stays one line."""
+    return text.translate(TSV_TABLE)
