@@ -10,6 +10,23 @@ FORMAT_FIELDS = (
     "sources", "certainty", "note", "alt_dates", "extra",
 )
 LIST_FIELDS = ("tags", "people", "places", "aliases")
+# The index row: one event as the events table stores it, (name, SQL type) in column order. The checker builds
+# rows in this order (read.check), the writer derives its table and inserts from it (store.writer).
+INDEX_ROW: tuple[tuple[str, str], ...] = (
+    ("n", "INTEGER PRIMARY KEY"), ("id", "TEXT NOT NULL"), ("date", "TEXT NOT NULL"), ("date_os", "TEXT"),
+    ("earliest", "INTEGER NOT NULL"), ("latest", "INTEGER NOT NULL"), ("precision", "TEXT NOT NULL"),
+    ("os_md", "INTEGER"), ("prior", "REAL NOT NULL"), ("title", "TEXT NOT NULL"), ("summary", "TEXT"),
+    *((name, "TEXT NOT NULL") for name in LIST_FIELDS), ("sources", "TEXT NOT NULL"), ("rest", "TEXT"),
+    ("loc", "INTEGER"),
+)
+ROW_FIELDS = tuple(name for name, _ in INDEX_ROW)
+# Positions in the row of the fields that code outside the writer reads.
+ROW_ID, ROW_SUMMARY, ROW_TAGS, ROW_SOURCES, ROW_LOC = (ROW_FIELDS.index(f) for f in ("id", "summary", "tags", "sources",
+                                                                                      "loc"))
+# The row's fields that the full-text index holds, with their bm25 weights (a title match counts most).
+FTS_FIELDS: tuple[tuple[str, float], ...] = (
+    ("title", 10.0), ("summary", 2.0), ("tags", 1.0), ("people", 1.0), ("places", 1.0), ("aliases", 0.5),
+)
 COMPUTED_FIELDS = ("earliest", "latest", "precision")
 CERTAINTIES = ("disputed", "uncertain")
 # List items never contain ';', the separator of list fields in CSV.

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chrono.dates.edtf import DateError, check_old_style, day_span
-from chrono.model import CERTAINTIES, LIST_SEP
+from chrono.model import CERTAINTIES, LIST_FIELDS, LIST_SEP
 from chrono.read.formats.base import type_name
 from chrono.read.formats.plain import FIELDS, compact_list, compact_sources
 
@@ -26,8 +26,8 @@ SOURCE_KEY_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 PRIOR_WEIGHT = 0.5
 # Tags, people and places are counted per distinct list while there are at most this many lists of each.
 MAX_COUNTED_ARRAYS = 50_000
-_QUICK_KEYS = frozenset(("id", "date", "title", "summary", "tags", "people", "places", "aliases", "sources"))
-_KNOWN = frozenset(("id", "date", "date_os", "title", "summary", "tags", "people", "places", "aliases", "sources"))
+_QUICK_KEYS = frozenset(("id", "date", "title", "summary", *LIST_FIELDS, "sources"))
+_KNOWN = _QUICK_KEYS | {"date_os"}
 _ID_MATCH = ID_RE.fullmatch
 _KEY_MATCH = SOURCE_KEY_RE.fullmatch
 
@@ -272,7 +272,7 @@ class Checker:
         if not self.overflow:
             self._count(tags, people, places)
         self.n += 1
-        return (
+        return (  # in the order of model.ROW_FIELDS
             self.n, eid, date, date_os, span[0], span[1], span[2], os_md, prior, title, summary,
             tags, people, places, aliases, sources_json, encode(rest) if rest else None, loc,
         ), problems
@@ -299,7 +299,7 @@ class Checker:
         except DateError:
             return None
         lists = []
-        for key in ("tags", "people", "places", "aliases"):
+        for key in LIST_FIELDS:
             value = get(key)
             if value is None or value == []:
                 lists.append("[]")
@@ -357,6 +357,7 @@ class Checker:
         if not self.overflow:
             self._count(tags, people, places)
         self.n += 1
+        # In the order of model.ROW_FIELDS.
         return (self.n, eid, date, None, span[0], span[1], span[2], None, prior, title, summary,
                 tags, people, places, aliases, sources, None, loc)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chrono.errors import DataError
-from chrono.model import Chronology, LoadOptions
+from chrono.model import ROW_ID, ROW_SOURCES, ROW_TAGS, Chronology, LoadOptions
 from chrono.read.formats.base import STDIN, Reader
 
 MAX_SHOWN_PROBLEMS = 20
@@ -169,8 +169,8 @@ class _Loader:
                 row = quick(raw, loc) if quick is not None else None
             if row is not None:
                 events += 1
-                if row[1][-1:].isdigit():
-                    remember(row[1])
+                if row[ROW_ID][-1:].isdigit():
+                    remember(row[ROW_ID])
             else:
                 norm = normalise(raw, i)
                 rec = norm.record
@@ -215,8 +215,9 @@ class _Loader:
                   rec: dict[str, Any]) -> None:
         import json
 
-        declarations.note(lambda f: reader.where(i, keys.get(f, f)), row[1], json.loads(row[11]),
-                          json.loads(row[15]), rec.get("alt_dates"), reader.tags_declared, reader.sources_declared)
+        declarations.note(lambda f: reader.where(i, keys.get(f, f)), row[ROW_ID], json.loads(row[ROW_TAGS]),
+                          json.loads(row[ROW_SOURCES]), rec.get("alt_dates"), reader.tags_declared,
+                          reader.sources_declared)
 
     def _flush(self, reader: Reader) -> None:
         """Hand a full batch of rows to the sink."""
@@ -247,7 +248,7 @@ class IdLedger:
 
     def add(self, rows: list[tuple[Any, ...]]) -> None:
         """Note the ids of a batch of rows."""
-        self.conn.executemany("INSERT INTO ids VALUES (?)", [(r[1],) for r in rows])
+        self.conn.executemany("INSERT INTO ids VALUES (?)", [(r[ROW_ID],) for r in rows])
 
     def duplicates(self, limit: int = 10**6) -> list[str]:
         """The ids noted more than once."""

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from chrono.errors import UsageError
-from chrono.model import OPEN_EARLIEST, OPEN_LATEST, Chronology, Event
+from chrono.model import FTS_FIELDS, LIST_FIELDS, OPEN_EARLIEST, OPEN_LATEST, Chronology, Event
 from chrono.store.query import Filters, Search, Term, fold
 
 if TYPE_CHECKING:
@@ -16,11 +16,10 @@ if TYPE_CHECKING:
 # Bumped whenever the layout (writer.SCHEMA) or what is read into it changes, so older caches are rebuilt
 # (7: EDTF dates take ASCII digits only, so '١٩٣٤' is read as a human date and stored as 1934).
 SCHEMA_VERSION = 7
-# bm25 weights for title, summary, tags, people, places, aliases.
-WEIGHTS = (10.0, 2.0, 1.0, 1.0, 1.0, 0.5)
-EVENT_COLUMNS = (
-    "id, date, date_os, title, summary, tags, people, places, aliases, sources, rest, earliest, latest, precision"
-)
+# bm25 weights of the full-text columns.
+WEIGHTS = tuple(weight for _, weight in FTS_FIELDS)
+# The events-table columns behind an Event, in its order (its fields are named for the column and how it is held).
+EVENT_COLUMNS = ", ".join(f.removesuffix("_text").removesuffix("_json").removesuffix("_day") for f in Event._fields)
 FACET_COLUMNS = {"tag": "tags", "person": "people", "place": "places"}
 # The summary, from the table or (when the index keeps only where the record is) from its file.
 SUMMARY = "coalesce(e.summary, cold(e.loc))"
@@ -32,7 +31,7 @@ LIST_TEXT = ("CASE WHEN e.{c} = '[]' THEN '' WHEN instr(e.{c}, '\\') = 0 "
 
 def text_column(field: str) -> str:
     """SQL for a plain field as printed text: lists joined with '; ', a missing date_os as ''."""
-    if field in ("tags", "people", "places", "aliases"):
+    if field in LIST_FIELDS:
         return LIST_TEXT.format(c=field)
     if field == "summary":
         return SUMMARY
@@ -54,8 +53,8 @@ FIELD_COLUMNS = {
     "alt_dates": ("rest",), "extra": ("rest",), "earliest": ("earliest",), "latest": ("latest",),
     "precision": ("precision",),
 }
-PLACEHOLDERS = {"date_os": "NULL", "rest": "NULL", "earliest": "0", "latest": "0", "tags": "'[]'", "people": "'[]'",
-                "places": "'[]'", "aliases": "'[]'", "sources": "'[]'"}
+PLACEHOLDERS = {"date_os": "NULL", "rest": "NULL", "earliest": "0", "latest": "0", "sources": "'[]'",
+                **{name: "'[]'" for name in LIST_FIELDS}}
 
 
 def event_columns(fields: Iterable[str] | None) -> str:
