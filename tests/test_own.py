@@ -179,7 +179,7 @@ def test_timelinejs_export_round_trips_through_a_sheet(tmp_path: Path) -> None:
     sheet.write_text(sheet_from_timelinejs(json.loads(exported.stdout)), encoding="utf-8")
     original = json.loads(BUNDLED.read_text(encoding="utf-8"))["events"]
     loaded = records("-d", str(sheet), "list", "--sort", "id")
-    assert len(loaded) == len(original) == 281
+    assert len(loaded) == len(original) == 287
     want = sorted((e["title"], e["date"], e.get("date_os")) for e in original)
     got = sorted((r["title"], r["date"], r.get("date_os")) for r in loaded)
     assert got == want
