@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from chrono.dates.edtf import julian_to_gregorian, parse_edtf
+from chrono.dates.calendars import julian_to_gregorian
+from chrono.dates.edtf import parse_edtf
 from chrono.store.cache import build_in_memory
 from chrono.store.query import Filters
 from conftest import BUNDLED, DATA, REPO

@@ -12,7 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chrono.dates.edtf import day_span, human
+from chrono.dates.edtf import day_span
+from chrono.dates.human import human
+from chrono.model import OPEN_EARLIEST, OPEN_LATEST, iso_day
 from conftest import BUNDLED, DATA, chrono_cmd, subprocess_env
 
 OWN = DATA / "own"
@@ -93,7 +95,8 @@ def test_bare_json_array_from_another_program() -> None:
         ("sputnik-1-launched-1957", "1957-10-04"), ("gagarin-orbits-the-earth-1961", "1961-04-12"),
         ("tereshkova-in-space-1963", "1963-06-16"), ("apollo-11-lands-on-the-moon-1969", "1969-07-20"),
         ("apollo-soyuz-test-project-1975", "1975-07")]
-    assert got[0]["extra"] == {"url": "https://example.org/sputnik", "score": 0.9}
+    assert got[0]["extra"] == {"score": 0.9}
+    assert got[0]["sources"] == [{"url": "https://example.org/sputnik"}]
     assert got[2]["tags"] == ["crewed", "women"]
     assert got[4]["summary"] == "A US and a Soviet craft dock in orbit."
 
@@ -222,8 +225,7 @@ def test_printed_dates_read_back_from_a_data_file(run, tmp_path: Path, values: l
     read = {r["id"]: (r["earliest"], r["latest"]) for r in json.loads(again.stdout)}
     for i, v in enumerate(values):
         first, last, _ = day_span(v)
-        iso = [None if d in (0, 99999999) else f"{d // 10000:04d}-{d // 100 % 100:02d}-{d % 100:02d}"
-               for d in (first, last)]
+        iso = [iso_day(first, OPEN_EARLIEST), iso_day(last, OPEN_LATEST)]
         assert read[f"e{i}"] == tuple(iso), (v, whens[f"e{i}"])
 
 

@@ -54,14 +54,16 @@ def whole_number(text: str) -> int | None:
 
 
 def iso_day(ymd: int, open_value: int) -> str | None:
-    """An index day number (YYYYMMDD) as an ISO date, None for an open end."""
+    """An index day number (YYYYMMDD, the year signed) as an ISO date (-0529-03-15 is 530 BC), None for an open end."""
     if ymd == open_value:
         return None
-    return f"{ymd // 10000:04d}-{ymd // 100 % 100:02d}-{ymd % 100:02d}"
+    year, month_day = divmod(ymd, 10000)
+    return f"{'-' if year < 0 else ''}{abs(year):04d}-{month_day // 100:02d}-{month_day % 100:02d}"
 
 
-OPEN_EARLIEST = 0
-OPEN_LATEST = 99999999
+# The day numbers of an open start and an open end: before and after every day a chronology can hold.
+OPEN_EARLIEST = -(10**17)
+OPEN_LATEST = 10**17
 
 
 class Event(NamedTuple):
@@ -181,6 +183,7 @@ class Chronology(NamedTuple):
     license: str = ""
     sources: dict[str, dict[str, Any]] = {}  # noqa: RUF012 - a shared empty default, read only
     tags: dict[str, str] = {}  # noqa: RUF012
+    eras: tuple[dict[str, str], ...] = ()  # named periods, each {"date": EDTF interval, "title": ...}
 
     def merged(self, other: Chronology) -> Chronology:
         """This chronology's metadata with another's declarations added."""
@@ -191,20 +194,24 @@ class Chronology(NamedTuple):
             license=self.license or other.license,
             sources={**other.sources, **self.sources},
             tags={**other.tags, **self.tags},
+            eras=self.eras + tuple(e for e in other.eras if e not in self.eras),
         )
 
 
 class LoadOptions(NamedTuple):
-    """How files are read: column mapping, the order of numeric dates, skipping bad records, strictness."""
+    """How files are read: column mapping, the order of numeric dates, skipping bad records, strictness, and the
+    day (YYYYMMDD) before which days are read as Julian (Old Style)."""
 
     mapping: tuple[tuple[str, str], ...] = ()
     order: str | None = None
     skip_invalid: bool = False
     strict: bool = False
+    julian_before: int | None = None
 
     def key(self) -> str:
         """The options that change what is loaded, as text for the cache key ('' for the defaults)."""
-        if not (self.mapping or self.order or self.skip_invalid):
+        if not (self.mapping or self.order or self.skip_invalid or self.julian_before is not None):
             return ""
         mapping = ",".join(f"{f}={c}" for f, c in self.mapping)
-        return f"map={mapping} order={self.order or ''} skip={int(self.skip_invalid)}"
+        key = f"map={mapping} order={self.order or ''} skip={int(self.skip_invalid)}"
+        return key + (f" julian-before={self.julian_before}" if self.julian_before is not None else "")

@@ -75,7 +75,8 @@ class DateParam(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """Parse the text into a span of days."""
-        from chrono.dates.edtf import DateError, parse_user_date
+        from chrono.dates.edtf import DateError
+        from chrono.dates.user import parse_user_date
 
         if not isinstance(value, str):
             return value
@@ -176,26 +177,33 @@ def get_session(ctx: click.Context) -> Session:
         params = root.params
         try:
             options = load_options(params.get("mapping") or (), params.get("order"),
-                                   bool(params.get("skip_invalid")))
+                                   bool(params.get("skip_invalid")), params.get("julian_before"))
         except click.BadParameter:
             options = None
         root.obj = Session(tuple(params.get("data") or ()), bool(params.get("no_cache")), options)
     return root.obj
 
 
-def load_options(mapping: tuple[str, ...], order: str | None, skip_invalid: bool) -> LoadOptions:
-    """How to read the data files, from the group's -m/--map, --dayfirst/--monthfirst and --skip-invalid."""
+def load_options(mapping: tuple[str, ...], order: str | None, skip_invalid: bool,
+                 julian_before: Any = None) -> LoadOptions:
+    """How to read the data files, from the group's -m/--map, --dayfirst/--monthfirst, --skip-invalid and
+    --julian-before."""
     from chrono.model import LoadOptions
 
+    switch = None
+    if julian_before is not None:
+        from chrono.dates.days import ymd
+
+        switch = ymd(julian_before.earliest)
     if not mapping:
-        return LoadOptions(order=order, skip_invalid=skip_invalid)
+        return LoadOptions(order=order, skip_invalid=skip_invalid, julian_before=switch)
     from chrono.read.normalise import parse_mapping
 
     try:
         pairs = parse_mapping(mapping)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'-m' / '--map'") from None
-    return LoadOptions(pairs, order, skip_invalid)
+    return LoadOptions(pairs, order, skip_invalid, julian_before=switch)
 
 
 def filter_options(func: Callable[..., Any], date_to: bool = True) -> Callable[..., Any]:
@@ -283,7 +291,7 @@ def _check_span(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 def _date_range(date_from: Any, date_to: Any, year: Any) -> tuple[int | None, int | None]:
     """The [start, end] day numbers the date options ask for (each option narrows the range)."""
-    from chrono.dates.edtf import ymd
+    from chrono.dates.days import ymd
 
     starts, ends = [], []
     if date_from is not None:

@@ -28,7 +28,7 @@ CHUNK = 512
 
 def human(edtf: str, date_os: str | None = None, calendar: str = "both") -> str:
     """The human form of a date (chrono.dates.edtf.human, imported only when a person reads dates)."""
-    from chrono.dates.edtf import human as human_date
+    from chrono.dates.human import human as human_date
 
     return human_date(edtf, date_os, calendar)
 
@@ -106,8 +106,9 @@ def source_text(entry: dict[str, Any]) -> str:
     """A source entry as one line: 'key: citation', 'key' or its title."""
     key = entry.get("source")
     if key is None:
-        parts = [entry.get("title", "")] + [f"{k} {v}" for k, v in entry.items() if k != "title"]
-        return ", ".join(p for p in parts if p)
+        head = entry.get("title") or entry.get("url") or ""
+        rest = [f"{k} {v}" for k, v in entry.items() if k != "title" and not (k == "url" and v == head)]
+        return ", ".join(str(p) for p in [head, *rest] if p != "")
     cite = entry.get("cite")
     return f"{key}: {cite}" if cite else key
 

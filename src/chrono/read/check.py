@@ -15,12 +15,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from chrono.dates.edtf import DateError, check_old_style, day_span
+from chrono.dates.calendars import check_old_style
+from chrono.dates.edtf import DateError, day_span
 from chrono.model import CERTAINTIES, LIST_FIELDS, LIST_SEP
 from chrono.read.formats.base import type_name
 from chrono.read.formats.plain import FIELDS, compact_list, compact_sources
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+# The fields of a source entry that chrono reads (each a string); any other key is kept as it is.
+SOURCE_FIELDS = ("source", "cite", "title", "url")
 SOURCE_KEY_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 # An event cited by several independent sources ranks higher: bm25 * (1 + PRIOR_WEIGHT * ln(sources)).
 PRIOR_WEIGHT = 0.5
@@ -97,12 +100,12 @@ def _sources(value: Any, where: str, problems: Problems) -> list[dict[str, str]]
             problems.append((where, f"{where}[{i}] must be an object such as {{\"source\": \"key\"}}, "
                                     f"not {type_name(entry)}"))
             continue
-        for k, v in entry.items():
-            if type(v) is not str:
+        for k in SOURCE_FIELDS:
+            if k in entry and type(entry[k]) is not str:
                 problems.append((where, f"{where}[{i}].{k} must be a string"))
                 break
-        if entry.get("source") is None and not entry.get("title"):
-            problems.append((where, f"{where}[{i}] needs \"source\" (a declared source key) or \"title\""))
+        if entry.get("source") is None and not entry.get("title") and not entry.get("url"):
+            problems.append((where, f"{where}[{i}] needs \"source\" (a declared source key), \"title\" or \"url\""))
         out.append(entry)
     return out
 
