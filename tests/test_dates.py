@@ -14,6 +14,7 @@ from chrono.dates.days import Day, shift
 from chrono.dates.edtf import DateError, format_edtf, parse_edtf
 from chrono.dates.human import human
 from chrono.dates.user import parse_month_day, parse_user_date
+from conftest import examples
 
 D = Day
 
@@ -129,7 +130,7 @@ def _edtf_bounds(text: str) -> tuple[D | None, D | None] | None:
     return bound("lower_strict"), bound("upper_strict")
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(edtf_values())
 def test_parse_edtf_agrees_with_edtf_package(text: str) -> None:
     expected = _edtf_bounds(text)
@@ -213,7 +214,7 @@ def test_old_style_pairs(julian: tuple[int, int, int], gregorian: D) -> None:
     assert gregorian_to_julian(gregorian) == julian
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(st.dates(min_value=dt.date(1582, 10, 15), max_value=dt.date(2100, 12, 31)).map(lambda d: D(*d.timetuple()[:3])))
 def test_calendars_agree_with_convertdate(day: D) -> None:
     from convertdate import julian

@@ -9,12 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chrono.dates.days import Day, day_to_julian, from_ymd, is_leap, julian_to_day, shift, years_between, ymd
+from conftest import examples
 
 EPOCH = dt.date(1970, 1, 1)
 days = st.integers(-(10**9), 10**9).map(Day.from_ordinal)
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(st.dates())
 def test_ordinals_agree_with_datetime(d: dt.date) -> None:
     day = Day(d.year, d.month, d.day)
@@ -37,7 +38,7 @@ def test_index_numbers_keep_the_order_of_days(n: int, step: int) -> None:
     assert (ymd(a) < ymd(b)) == (a < b) == (step > 0)
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(st.dates(min_value=dt.date(1, 3, 1)))
 def test_julian_agrees_with_convertdate(d: dt.date) -> None:
     from convertdate import julian
@@ -88,7 +89,7 @@ def test_shift_crosses_the_era() -> None:
     assert shift(Day(-43, 3, 15), 2, "y") == Day(-41, 3, 15)
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.dates(), st.dates())
 def test_years_between_agrees_with_relativedelta(a: dt.date, b: dt.date) -> None:
     from dateutil.relativedelta import relativedelta

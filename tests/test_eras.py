@@ -11,6 +11,7 @@ from chrono.dates.edtf import DateError, day_span, parse_edtf
 from chrono.dates.human import human
 from chrono.dates.humandates import DateReading, read_date
 from chrono.dates.user import parse_user_date
+from conftest import examples
 
 EN = "\u2013"
 
@@ -143,7 +144,7 @@ def values(draw: st.DrawFn) -> str:
     return f"{a}/{b}"
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(values())
 def test_human_reads_back_across_the_era(edtf: str) -> None:
     shown = human(edtf)

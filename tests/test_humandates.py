@@ -16,6 +16,7 @@ from chrono.dates.days import Day, month_end
 from chrono.dates.edtf import DateError, day_span, parse_edtf
 from chrono.dates.human import human
 from chrono.dates.humandates import DateReading, read_date, read_range
+from conftest import examples
 
 EN, EM = "\u2013", "\u2014"
 
@@ -390,7 +391,7 @@ def _oracle_accepts(out: str) -> bool:
     return True
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(values())
 def test_human_reads_back(edtf: str) -> None:
     shown = human(edtf)
@@ -401,7 +402,7 @@ def test_human_reads_back(edtf: str) -> None:
     _oracle_accepts(got.edtf)
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=examples(800), deadline=None)
 @given(old_style_values(), st.sampled_from(["both", "julian"]))
 def test_human_old_style_reads_back(value: tuple[str, str], calendar: str) -> None:
     edtf, date_os = value
@@ -413,7 +414,7 @@ def test_human_old_style_reads_back(value: tuple[str, str], calendar: str) -> No
     _oracle_accepts(got.edtf)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(values())
 def test_edtf_reads_as_is(edtf: str) -> None:
     assert read_date(f"  {edtf} ") == DateReading(edtf)
@@ -426,7 +427,7 @@ PIECES = st.sampled_from([
 ])
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(st.lists(PIECES, max_size=9).map("".join), st.sampled_from([None, "dayfirst", "monthfirst"]))
 def test_any_text_reads_or_raises_date_error(text: str, order: str | None) -> None:
     try:

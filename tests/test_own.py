@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from chrono.dates.edtf import day_span
 from chrono.dates.human import human
 from chrono.model import OPEN_EARLIEST, OPEN_LATEST, iso_day
-from conftest import BUNDLED, DATA, chrono_cmd, subprocess_env
+from conftest import BUNDLED, DATA, chrono_cmd, examples, subprocess_env
 
 OWN = DATA / "own"
 
@@ -210,7 +210,7 @@ def _valid(text: str) -> bool:
     return True
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(EDTF, min_size=1, max_size=12))
 def test_printed_dates_read_back_from_a_data_file(run, tmp_path: Path, values: list[str]) -> None:
     """For any date the CLI prints as `when`, reading that text from a file gives the same days."""

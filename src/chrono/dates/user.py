@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from chrono.dates.days import MONTH_NAMES, month_length
-from chrono.dates.edtf import SEASON_CODES, DateError, Span, parse_edtf
+from chrono.dates.edtf import SEASON_CODES, DateError, Span, is_valid_edtf, parse_edtf
 
 USER_DATE_EXAMPLES = "1934, 1934-12, 1934-12-01, 1930s, 'Dec 1934', '1 December 1934', '530 BC' or 'AD 43'"
 _ISO_USER = re.compile(r"(-?)(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", re.ASCII)
@@ -23,6 +23,10 @@ def parse_user_date(text: str) -> Span:
     text = text.strip()
     if not text:
         raise DateError(f"empty date; use a form such as {USER_DATE_EXAMPLES}")
+    if text[:1] in "-Y" and re.fullmatch(r"(?:Y-?|-)\d{5,}", text, re.ASCII):
+        text = "Y-" + text.lstrip("Y-") if "-" in text else text  # a year of deep time, as EDTF writes it
+    if is_valid_edtf(text):
+        return parse_edtf(text)
     m = _ISO_USER.fullmatch(text)
     if m:
         sign, year, month, day = m.groups()

@@ -2,10 +2,13 @@
 
 TimelineJS puts headline, text, group, display date, eras and media captions into the page as HTML, so
 every string of the document passes through one function on the way out (_escaped): only the
-paragraphs built here from escaped parts are markup. TimelineJS numbers years BC as negative years
-without a year 0 (-500 is 500 BCE); chrono's EDTF counts astronomically (-0499 is 500 BC). Each slide
-also carries the event as chrono holds it under "chrono" (TimelineJS ignores it), so that reading the
-file back gives the same events.
+paragraphs built here from escaped parts are markup. The group and the display date TimelineJS first
+reduces to their text (which decodes entities), then writes as HTML: they are escaped twice.
+
+TimelineJS numbers years BC as negative years without a year 0 (-500 is 500 BCE); chrono's EDTF counts
+astronomically (-0499 is 500 BC). Each slide also carries the event as chrono holds it under "chrono"
+(TimelineJS ignores it), so that reading the file back gives the same events (where the slide still
+shows the same text).
 """
 
 from __future__ import annotations
@@ -19,8 +22,15 @@ from chrono.dates.human import human
 from chrono.model import Chronology, Event
 from chrono.output.escape import html_text
 
+# Keys whose values TimelineJS first reads as HTML for their text (decoding entities once), then puts into the page
+# as HTML: their text is escaped twice, so that markup in it stays text.
+_TEXT_THEN_HTML = frozenset(("group", "display_date"))
 # Keys whose values TimelineJS reads as data, not as text to show.
 _DATA_KEYS = frozenset(("year", "month", "day", "unique_id", "chrono", "url", "opacity", "color", "scale", "type"))
+
+
+# Characters a web address keeps as they are; quotes, angle brackets and spaces are percent-encoded.
+_URL_SAFE = ":/?#[]@!$&()*+,;=%~-._"
 
 
 class Markup(str):
@@ -59,7 +69,7 @@ def _escaped(value: Any, key: str = "") -> Any:
     if isinstance(value, Markup) or key in _DATA_KEYS:
         return str(value) if isinstance(value, Markup) else value
     if isinstance(value, str):
-        return html_text(value)
+        return html_text(html_text(value)) if key in _TEXT_THEN_HTML else html_text(value)
     if isinstance(value, dict):
         return {k: _escaped(v, k) for k, v in value.items()}
     if isinstance(value, list):
@@ -74,7 +84,10 @@ def _media(extra: dict[str, Any]) -> dict[str, Any] | None:
         return None
     if not media["url"].lower().startswith(("https://", "http://")):
         return None
-    return {k: v for k, v in media.items() if k in ("url", "caption", "credit", "thumbnail") and isinstance(v, str)}
+    from urllib.parse import quote
+
+    shown = {k: v for k, v in media.items() if k in ("caption", "credit") and isinstance(v, str)}
+    return {"url": quote(media["url"], safe=_URL_SAFE), **shown}
 
 
 def slide(e: Event) -> dict[str, Any]:
@@ -100,8 +113,7 @@ def slide(e: Event) -> dict[str, Any]:
     if media:
         item["media"] = media
     item["unique_id"] = e.id
-    record = e.to_record(computed=False)
-    item["chrono"] = {k: v for k, v in record.items() if k not in ("title", "summary")}
+    item["chrono"] = e.to_record(computed=False)
     return item
 
 

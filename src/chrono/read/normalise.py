@@ -581,13 +581,17 @@ def _is_date(text: str) -> bool:
 
 
 def _same_days(read: str, parts: str) -> bool:
-    """Whether a Display Date names the days of a sheet row's parts (an open end names its known end only)."""
+    """Whether a display date names the days of a sheet row's or slide's date parts.
+
+    A value with an open end (from spring 1930) has only its known end in the parts, written from its first
+    day (the month 3 of a spring): then the first days must agree.
+    """
     try:
         if day_span(read)[:2] == day_span(parts)[:2]:
             return True
         start, _, end = read.partition("/")
         if "/" in parts or ".." not in (start, end):
             return False
-        return day_span(end if start == ".." else start)[:2] == day_span(parts)[:2]
+        return day_span(end if start == ".." else start)[0] == day_span(parts)[0]
     except DateError:
         return False

@@ -9,6 +9,7 @@ it under "chrono", which fills in what TimelineJS cannot hold (all the tags, sou
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from typing import Any, NamedTuple
 
@@ -71,9 +72,10 @@ def html_to_text(markup: str) -> str:
     return parser.text()
 
 
-def is_slide(raw: dict[str, Any]) -> bool:
-    """Whether a JSON record is a TimelineJS slide (its date or text are objects)."""
-    return type(raw.get("start_date")) is dict or type(raw.get("text")) is dict
+def _words(text: str) -> list[str]:
+    """The words of a text, without the controls and spacing that a page does not keep (see output.escape)."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]", "",
+                  text).split()
 
 
 def _part(date: dict[str, Any], name: str) -> int | None:
@@ -159,10 +161,15 @@ def read_slide(raw: dict[str, Any]) -> Slide:
         display = start.get("display_date")
     group = raw.get("group")
     if type(group) is str and html_to_text(group):
-        rec["tags"] = [html_to_text(group)]
+        rec["tags"] = [html_to_text(html_to_text(group))]  # TimelineJS reads a group as text, then shows it as HTML
     extra = {k: v for k, v in raw.items() if k not in _SLIDE_KEYS}
     exported = raw.get("chrono") if type(raw.get("chrono")) is dict else {}
     rec.update((k, exported[k]) for k in _EXPORTED if k in exported)
+    for key in ("title", "summary"):
+        # The text as chrono held it, while the slide shows the same words (an edit of the slide wins).
+        held = exported.get(key)
+        if type(held) is str and _words(held) == _words(rec.get(key, "")):
+            rec[key] = held
     if type(exported.get("extra")) is dict:
         extra = {**exported["extra"], **{k: v for k, v in extra.items() if k not in exported["extra"]}}
     if extra:

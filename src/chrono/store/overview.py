@@ -76,7 +76,6 @@ def _title_word(titles: list[str]) -> str | None:
             first.setdefault(low, word)
     if not counts:
         return None
-    best = max(counts, key=lambda w: (counts[w], -len(w)))
-    if counts[best] * 2 > len(titles) and len(counts) > 1:
-        best = max((w for w in counts if counts[w] * 2 <= len(titles)), key=lambda w: (counts[w], -len(w)))
-    return best
+    # The most shared word, unless it is in most titles (then it finds everything): the next one that is not.
+    rare = [w for w in counts if counts[w] * 2 <= len(titles)] or list(counts)
+    return max(rare, key=lambda w: (counts[w], -len(w)))
