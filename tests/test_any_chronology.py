@@ -29,7 +29,8 @@ WORDS = st.one_of(HOSTILE, TEXT)
 # (CSV list items are read trimmed: '1917; 1918').
 NAME = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), exclude_characters=";"),
                min_size=1, max_size=12).filter(lambda s: s.strip() == s and s != "")
-JSONISH = st.recursive(st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False, allow_infinity=False) | TEXT,
+SCALAR = st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False, allow_infinity=False)
+JSONISH = st.recursive(SCALAR | TEXT,
                        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
                        max_leaves=6)
 

@@ -80,7 +80,8 @@ def _text(rec: dict[str, Any], key: str, problems: Problems, required: bool) -> 
         return value
     if value is None:
         if required:
-            problems.append((None, f'missing required field "{key}"'))
+            problems.append((key, f"{key} is null; give it as text") if key in rec else
+                            (None, f'missing required field "{key}"'))
         return ""
     problems.append((key, f"{key} must be a string, not {type_name(value)}"))
     return ""

@@ -465,6 +465,8 @@ class Normaliser:
     def _date(self, rec: dict[str, Any], cmap: ColumnMap, index: int, read_from: str | None,
               problems: list[tuple[str | None, str]]) -> tuple[int, int, str] | None:
         """The day span of the record's date, reading a human date into EDTF first."""
+        if any(field == "date" for field, _ in problems):
+            return None  # what was wrong with the date is said already (a sheet's or a slide's date parts)
         date = rec.get("date")
         if type(date) is int and 1 <= date <= 9999:
             if self.strict:
@@ -475,7 +477,9 @@ class Normaliser:
         if type(date) is not str:
             if "date" not in rec:
                 problems.append((None, 'missing required field "date"'))
-            elif date is not None:
+            elif date is None:
+                problems.append(("date", 'date is null; give a date such as "1934-12-01" or "530 BC"'))
+            else:
                 problems.append(("date", f"date must be a string, not {type_name(date)}"))
             return None
         try:

@@ -112,7 +112,8 @@ def timeline_cmd(ctx: click.Context, period: str, filters: Filters, output: Outp
     if not rows:
         done(ctx, 0, output)
     if sparse and output.format == "table":
-        click.echo(f"chrono: the events span too many {period}s to show each; showing the {len(rows)} with events",
+        plural = {"century": "centuries"}.get(period, period + "s")
+        click.echo(f"chrono: the events span too many {plural} to show each; showing the {len(rows)} with events",
                    err=True)
     if output.format == "table" and not output.count:
         click.echo(bar_chart(rows, output.width or 80, ascii_only=not stdout_is_utf8()))
