@@ -465,9 +465,9 @@ class Normaliser:
     def _date(self, rec: dict[str, Any], cmap: ColumnMap, index: int, read_from: str | None,
               problems: list[tuple[str | None, str]]) -> tuple[int, int, str] | None:
         """The day span of the record's date, reading a human date into EDTF first."""
-        if any(field == "date" for field, _ in problems):
-            return None  # what was wrong with the date is said already (a sheet's or a slide's date parts)
         date = rec.get("date")
+        if date is None and problems:
+            return None  # what was wrong with the date is said already (a sheet's or a slide's date parts)
         if type(date) is int and 1 <= date <= 9999:
             if self.strict:
                 problems.append(("date", f'date must be a string such as "{date:04d}", not a number (--strict)'))
