@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chrono.model import Event, LoadOptions
+from chrono.model import ROW_FIELDS, Event, LoadOptions
 from chrono.read.check import Checker
 from chrono.read.load import scan
 from chrono.store.cache import build_in_memory
@@ -21,6 +21,7 @@ GOOD = {
     "summary": "A gunman kills Kirov.",
     "tags": ["purges"],
     "sources": [{"source": "book"}],
+    "date_basis": "standard",
 }
 DECLARED = {"sources": {"book": {"title": "A Book"}}, "tags": {"purges": "Purges"}}
 
@@ -216,7 +217,7 @@ def test_checker_makes_rows() -> None:
     assert not problems and row is not None
     assert row[1:7] == ("kirov-assassinated", "1934-12-01", None, 19341201, 19341201, "day")
     assert json.loads(row[15]) == [{"source": "book"}, {"title": "Some Title"}]
-    assert json.loads(row[16]) == {"extra": {"x": 1}}
+    assert json.loads(row[ROW_FIELDS.index("rest")]) == {"date_basis": "standard", "extra": {"x": 1}}
 
 
 def test_skip_invalid_loads_the_rest(tmp_path: Path) -> None:

@@ -7,8 +7,10 @@ from typing import Any, NamedTuple
 # The fields of the chronology format, in the order records are written.
 FORMAT_FIELDS = (
     "id", "date", "date_os", "title", "summary", "tags", "people", "places", "aliases",
-    "sources", "certainty", "note", "alt_dates", "extra",
+    "sources", "certainty", "account", "date_basis", "note", "alt_dates", "replaces", "extra",
 )
+# The fields an event keeps beyond the index's own columns (the row's rest), in the order records are written.
+REST_FIELDS = ("certainty", "account", "date_basis", "note", "alt_dates", "replaces", "extra")
 LIST_FIELDS = ("tags", "people", "places", "aliases")
 # The index row: one event as the events table stores it, (name, SQL type) in column order. The checker builds
 # rows in this order (read.check), the writer derives its table and inserts from it (store.writer).
@@ -28,7 +30,10 @@ FTS_FIELDS: tuple[tuple[str, float], ...] = (
     ("title", 10.0), ("summary", 2.0), ("tags", 1.0), ("people", 1.0), ("places", 1.0), ("aliases", 0.5),
 )
 COMPUTED_FIELDS = ("earliest", "latest", "precision")
+# certainty speaks of the date; account of the account itself (who, why, what exactly).
 CERTAINTIES = ("disputed", "uncertain")
+# A date_basis is a seed's source key (the date, at its precision, is stated by that seed) or this.
+STANDARD = "standard"
 # List items never contain ';', the separator of list fields in CSV.
 LIST_SEP = ";"
 # A spreadsheet reads a cell that begins with one of these as a formula (OWASP, "CSV injection"): CSV output
@@ -122,8 +127,23 @@ class Event(NamedTuple):
 
     @property
     def certainty(self) -> str | None:
-        """disputed or uncertain, when sources disagree or a date is inferred."""
+        """disputed or uncertain: doubt about the date (sources disagree, or it is inferred)."""
         return self.rest.get("certainty")
+
+    @property
+    def account(self) -> str | None:
+        """disputed or uncertain: doubt about the account itself (who, why, what exactly), not the date."""
+        return self.rest.get("account")
+
+    @property
+    def date_basis(self) -> str | None:
+        """Where the date comes from: the key of the source that states it, or "standard" (standard accounts)."""
+        return self.rest.get("date_basis")
+
+    @property
+    def replaces(self) -> tuple[str, ...]:
+        """Ids of events merged into this one, which still lead to it."""
+        return tuple(self.rest.get("replaces", ()))
 
     @property
     def note(self) -> str | None:
@@ -164,7 +184,7 @@ class Event(NamedTuple):
                 out[name] = list(value)
         out["sources"] = list(self.sources)
         rest = self.rest
-        for name in ("certainty", "note", "alt_dates", "extra"):
+        for name in REST_FIELDS:
             if name in rest:
                 out[name] = rest[name]
         if computed:

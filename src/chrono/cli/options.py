@@ -241,8 +241,13 @@ def filter_options(func: Callable[..., Any], date_to: bool = True) -> Callable[.
         click.option("--not-source", "not_sources", multiple=True, metavar="KEY", shell_complete=_complete_sources,
                      help="Leave out events citing this source (repeatable)."),
         click.option("--certainty", multiple=True, type=click.Choice(CERTAINTY_CHOICES, case_sensitive=False),
-                     help="Events whose date or account is disputed, uncertain, or certain (neither) "
+                     help="Events whose date is disputed, uncertain, or certain (neither) (repeat: any of them)."),
+        click.option("--account", multiple=True, type=click.Choice(CERTAINTY_CHOICES, case_sensitive=False),
+                     help="Events whose account (who, why, what exactly) is disputed, uncertain, or certain "
                           "(repeat: any of them)."),
+        click.option("--date-basis", multiple=True, metavar="BASIS", shell_complete=_complete_sources,
+                     help="Events whose date comes from: seed (stated by a cited source), standard (standard "
+                          "accounts), or a source key (repeat: any of them)."),
         click.option("--precision", multiple=True, type=click.Choice(PRECISION_CHOICES, case_sensitive=False),
                      help="Events dated to this precision (repeat: any of them)."),
     ]
@@ -268,6 +273,7 @@ def _filters_from(kw: dict[str, Any]) -> Filters:
         sort=kw.pop("sort"), reverse=kw.pop("reverse"), limit=kw.pop("limit"), around=kw.pop("around"),
         window=kw.pop("window"), max_span=kw.pop("max_span"), source=kw.pop("sources"),
         not_source=kw.pop("not_sources"), certainty=kw.pop("certainty"), precision=kw.pop("precision"),
+        account=kw.pop("account"), date_basis=kw.pop("date_basis"),
     )
 
 

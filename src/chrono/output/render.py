@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "ids")
 FIELDS = (
     "id", "date", "when", "date_os", "title", "summary", "tags", "people", "places", "aliases",
-    "sources", "certainty", "note", "alt_dates", "extra", "earliest", "latest", "precision",
+    "sources", "certainty", "account", "date_basis", "note", "alt_dates", "replaces", "extra", "earliest", "latest",
+    "precision",
 )
 DEFAULT_FIELDS = ("id", "date", "title", "tags")
 # Columns that may be shortened to fit the terminal, most expendable first.
@@ -137,6 +138,8 @@ def text_getter(name: str, calendar: str = "both", human_dates: bool = False) ->
 
         column = name + "_text"
         return lambda e: "; ".join(json_list(getattr(e, column)))
+    if name == "replaces":
+        return lambda e: "; ".join(e.replaces)
     if name == "sources":
         return lambda e: "; ".join(source_text(s) for s in e.sources)
     if name == "alt_dates":
@@ -449,7 +452,8 @@ def table(headers: Sequence[str], rows: list[list[str]], out: Output) -> str:
 
 SHOW_LABELS = (
     ("title", "title"), ("summary", "summary"), ("tags", "tags"), ("people", "people"), ("places", "places"),
-    ("aliases", "aliases"), ("certainty", "certainty"), ("note", "note"),
+    ("aliases", "aliases"), ("date_basis", "date basis"), ("certainty", "certainty"), ("account", "account"),
+    ("note", "note"), ("replaces", "replaces"),
 )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from chrono.dates.calendars import check_old_style
 from chrono.dates.edtf import DateError, day_span
-from chrono.model import CERTAINTIES, LIST_FIELDS, LIST_SEP
+from chrono.model import CERTAINTIES, LIST_FIELDS, LIST_SEP, STANDARD
 from chrono.read.formats.base import type_name
 from chrono.read.formats.plain import FIELDS, compact_list, compact_sources
 
@@ -173,11 +173,15 @@ class Declarations:
 
     def __init__(self) -> None:
         self.uses: list[tuple[tuple[int, int], str, str, str]] = []
+        self.without_basis: list[tuple[tuple[int, int], str]] = []
 
     def note(self, where: Callable[[str], tuple[int, int]], eid: str, tags: list[str],
              sources: list[dict[str, str]], alt_dates: Any, declared_tags: dict[str, Any] | None,
-             declared_sources: dict[str, Any] | None) -> None:
-        """Remember the tags and source keys of one event that are not declared so far, with their places."""
+             declared_sources: dict[str, Any] | None, date_basis: Any = None) -> None:
+        """Remember the tags and source keys of one event that are not declared so far, with their places, and
+        whether it says where its date comes from."""
+        if date_basis is None:
+            self.without_basis.append((where("id"), eid))
         keys = [s.get("source") for s in sources]
         if type(alt_dates) is list:
             keys += [s.get("source") for a in alt_dates if type(a) is dict and type(a.get("sources")) is list
@@ -189,8 +193,12 @@ class Declarations:
 
     def problems(self, tags: dict[str, Any] | None, sources: dict[str, Any] | None,
                  ) -> list[tuple[tuple[int, int], str, str]]:
-        """(place, id, message) for every tag or source used but not declared by the end of the file."""
+        """(place, id, message) for every tag or source used but not declared by the end of the file, and, in a
+        chronology that declares its sources, for every event that does not say where its date comes from."""
         out = []
+        if sources:
+            out += [(place, eid, 'no "date_basis": say which cited source states the date, or "standard" (--strict)')
+                    for place, eid in self.without_basis]
         for place, eid, field, value in self.uses:
             if field == "tags" and value not in (tags or {}):
                 out.append((place, eid, f"tag {value!r} is not declared in \"tags\"; declare it or use a "
@@ -269,7 +277,7 @@ class Checker:
         if not rec.keys() <= _KNOWN:
             rest = self._rest(rec, problems)
         if strict:
-            self._curated(tags, sources, problems)
+            self._curated(rec, tags, sources, problems)
         if problems or span is None:
             return None, problems
         prior = _prior(sources) if len(sources) > 1 else 1.0
@@ -379,22 +387,34 @@ class Checker:
             self.tag_arrays, self.people_arrays, self.place_arrays = {}, {}, {}
 
     @staticmethod
-    def _curated(tags: str, sources: list[dict[str, str]], problems: Problems) -> None:
-        """The rules of a curated chronology that go beyond types: at least one tag and one declared source."""
+    def _curated(rec: dict[str, Any], tags: str, sources: list[dict[str, str]], problems: Problems) -> None:
+        """The rules of a curated chronology that go beyond types: at least one tag and one declared source, and
+        a date basis that the event cites (whether one is needed is known at the end of the file: Declarations)."""
         if tags == "[]":
             problems.append(("tags", "no tags; give at least one declared tag (--strict)"))
-        if not any(type(s) is dict and s.get("source") for s in sources):
+        keys = [s.get("source") for s in sources if type(s) is dict and s.get("source")]
+        if not keys:
             problems.append(("sources", "no declared source; cite at least one (--strict)"))
+        basis = rec.get("date_basis")
+        if type(basis) is str and basis != STANDARD and basis not in keys:
+            problems.append(("date_basis", f"date_basis {basis!r} is not a source the event cites; cite it, or say "
+                                           '"standard" (--strict)'))
 
     @staticmethod
     def _rest(rec: dict[str, Any], problems: Problems) -> dict[str, Any] | None:
-        """certainty, note, alt_dates and extra, checked."""
+        """certainty, account, date_basis, note, alt_dates, replaces and extra, checked (model.REST_FIELDS)."""
         rest: dict[str, Any] = {}
-        certainty = rec.get("certainty")
-        if certainty is not None:
-            if certainty not in CERTAINTIES:
-                problems.append(("certainty", f"certainty {certainty!r} must be one of: {', '.join(CERTAINTIES)}"))
-            rest["certainty"] = certainty
+        for field in ("certainty", "account"):
+            doubt = rec.get(field)
+            if doubt is not None:
+                if doubt not in CERTAINTIES:
+                    problems.append((field, f"{field} {doubt!r} must be one of: {', '.join(CERTAINTIES)}"))
+                rest[field] = doubt
+        basis = rec.get("date_basis")
+        if basis is not None:
+            if type(basis) is not str or not basis.strip():
+                problems.append(("date_basis", 'date_basis must be a source key or "standard"'))
+            rest["date_basis"] = basis
         note = rec.get("note")
         if note is not None:
             if type(note) is not str:
@@ -404,6 +424,11 @@ class Checker:
         if alt is not None:
             _alt_dates(alt, problems)
             rest["alt_dates"] = alt
+        replaced = rec.get("replaces")
+        if replaced is not None:
+            if type(replaced) is not list or any(type(r) is not str or not _ID_MATCH(r) for r in replaced):
+                problems.append(("replaces", "replaces must be an array of the ids this event replaces"))
+            rest["replaces"] = replaced
         extra = rec.get("extra")
         if extra is not None and type(extra) is not dict:
             problems.append(("extra", f"extra must be an object, not {type_name(extra)}"))

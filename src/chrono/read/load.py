@@ -228,7 +228,7 @@ class _Loader:
 
         declarations.note(lambda f: reader.where(i, keys.get(f, f)), row[ROW_ID], json.loads(row[ROW_TAGS]),
                           json.loads(row[ROW_SOURCES]), rec.get("alt_dates"), reader.tags_declared,
-                          reader.sources_declared)
+                          reader.sources_declared, rec.get("date_basis"))
 
     def _flush(self, reader: Reader) -> None:
         """Hand a full batch of rows to the sink."""

@@ -34,8 +34,11 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "aliases": ("aliases", "alias"),
     "sources": ("sources", "source", "citation", "link", "url"),
     "certainty": ("certainty",),
+    "account": ("account",),
+    "date_basis": ("date_basis", "date basis"),
     "note": ("note",),
     "alt_dates": ("alt_dates",),
+    "replaces": ("replaces",),
     "extra": ("extra",),
 }
 MAPPABLE = tuple(f for f in FIELD_NAMES if f != "extra")
@@ -184,7 +187,7 @@ IDENTITY = ColumnMap({}, {}, (), False, ())
 SLIDE = ColumnMap({}, {"date": "start_date", "title": "text", "summary": "text", "tags": "group",
                        "id": "unique_id"}, (), False, ())
 ID_SHAPE = re.compile(r"[a-z0-9][a-z0-9-]*")
-_STRINGY = (*LIST_FIELDS, "sources", "alt_dates")
+_STRINGY = (*LIST_FIELDS, "sources", "alt_dates", "replaces")
 
 
 class Normaliser:
@@ -393,7 +396,7 @@ class Normaliser:
             read_from = self._sheet(rec, parts, cmap, problems)
         elif "end" in rec:
             read_from = self._join_end(rec, problems)
-        for field in LIST_FIELDS:
+        for field in (*LIST_FIELDS, "replaces"):
             value = rec.get(field)
             if type(value) is str:
                 rec[field] = [v.strip() for v in value.split(";") if v.strip()]

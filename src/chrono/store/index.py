@@ -7,15 +7,15 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from chrono.errors import UsageError
-from chrono.model import FTS_FIELDS, LIST_FIELDS, OPEN_EARLIEST, OPEN_LATEST, Chronology, Event
+from chrono.model import FTS_FIELDS, LIST_FIELDS, OPEN_EARLIEST, OPEN_LATEST, REST_FIELDS, Chronology, Event
 from chrono.store.query import Filters, Search, Term, fold
 
 if TYPE_CHECKING:
     from chrono.dates.days import Day
 
 # Bumped whenever the layout (writer.SCHEMA) or what is read into it changes, so older caches are rebuilt
-# (8: years before AD 1000 and BC, day numbers of open ends far below and above every date).
-SCHEMA_VERSION = 8
+# (9: date_basis, account and replaces are fields of the format, no longer extra ones).
+SCHEMA_VERSION = 9
 # bm25 weights of the full-text columns.
 WEIGHTS = tuple(weight for _, weight in FTS_FIELDS)
 # The events-table columns behind an Event, in its order (its fields are named for the column and how it is held).
@@ -51,9 +51,8 @@ def list_text(value: str) -> str:
 FIELD_COLUMNS = {
     "id": ("id",), "date": ("date", "date_os"), "when": ("date", "date_os"), "date_os": ("date_os",),
     "title": ("title",), "summary": ("summary",), "tags": ("tags",), "people": ("people",), "places": ("places",),
-    "aliases": ("aliases",), "sources": ("sources",), "certainty": ("rest",), "note": ("rest",),
-    "alt_dates": ("rest",), "extra": ("rest",), "earliest": ("earliest",), "latest": ("latest",),
-    "precision": ("precision",),
+    "aliases": ("aliases",), "sources": ("sources",), **dict.fromkeys(REST_FIELDS, ("rest",)),
+    "earliest": ("earliest",), "latest": ("latest",), "precision": ("precision",),
 }
 PLACEHOLDERS = {"date_os": "NULL", "rest": "NULL", "earliest": "0", "latest": "0", "sources": "'[]'",
                 **{name: "'[]'" for name in LIST_FIELDS}}
@@ -247,6 +246,17 @@ class Index:
         if filters.precision:
             clauses.append("e.precision IN (" + ", ".join("?" * len(filters.precision)) + ")")
             params.extend(filters.precision)
+        if filters.account:
+            clauses.append("coalesce(json_extract(e.rest, '$.account'), 'certain') IN ("
+                           + ", ".join("?" * len(filters.account)) + ")")
+            params.extend(filters.account)
+        if filters.date_basis:
+            # "seed": stated by a source (any key); "standard": from standard accounts; else that source's key.
+            basis = "json_extract(e.rest, '$.date_basis')"
+            any_of = [f"({basis} IS NOT NULL AND {basis} != 'standard')" if b == "seed" else f"{basis} = ?"
+                      for b in filters.date_basis]
+            clauses.append("(" + " OR ".join(any_of) + ")")
+            params.extend(b for b in filters.date_basis if b != "seed")
         return clauses, params
 
     # Sources -----------------------------------------------------------------------------------
@@ -464,11 +474,14 @@ class Index:
         return n if filters.limit is None else min(n, filters.limit)
 
     def by_ids(self, ids: Iterable[str]) -> tuple[list[Event], list[str]]:
-        """Events for ids or unique id prefixes, and the ids not found; ambiguous prefixes are an error."""
+        """Events for ids, ids an event replaces, or unique id prefixes, and the ids not found; ambiguous prefixes
+        are an error."""
         found: list[Event] = []
         missing: list[str] = []
         for wanted in ids:
             row = self.conn.execute(f"SELECT {FULL_COLUMNS} FROM events e WHERE id = ?", (wanted,)).fetchone()
+            if row is None:
+                row = self.replacement(wanted)
             if row is None:
                 like = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
                 rows = self.conn.execute(
@@ -483,6 +496,13 @@ class Index:
             else:
                 found.append(Event._make(row))
         return found, missing
+
+    def replacement(self, retired: str) -> tuple[Any, ...] | None:
+        """The row of the event that replaces a retired id (its "replaces" names it), if any."""
+        return self.conn.execute(
+            f"SELECT {FULL_COLUMNS} FROM events e WHERE instr(e.rest, ?) > 0 AND EXISTS (SELECT 1 FROM "
+            "json_each(json_extract(e.rest, '$.replaces')) j WHERE j.value = ?) LIMIT 1",
+            (retired, retired)).fetchone()
 
     def suggest_id(self, wanted: str) -> str | None:
         """The known id closest to a mistyped one."""

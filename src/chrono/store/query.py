@@ -39,6 +39,8 @@ class Filters(NamedTuple):
     not_sources: tuple[str, ...] = ()
     certainty: tuple[str, ...] = ()
     precision: tuple[str, ...] = ()
+    account: tuple[str, ...] = ()
+    date_basis: tuple[str, ...] = ()
 
     @property
     def any(self) -> bool:
@@ -46,7 +48,8 @@ class Filters(NamedTuple):
         return bool(
             self.tags or self.not_tags or self.start is not None or self.end is not None
             or self.people or self.places or self.month_day or self.around or self.max_span
-            or self.sources or self.not_sources or self.certainty or self.precision
+            or self.sources or self.not_sources or self.certainty or self.precision or self.account
+            or self.date_basis
         )
 
 

@@ -34,6 +34,8 @@ class Where(TypedDict, total=False):
     not_source: Many
     certainty: Many
     precision: Many
+    account: Many
+    date_basis: Many
     sort: str
     reverse: bool
     limit: int
@@ -115,4 +117,6 @@ def make_filters(**where: Unpack[Where]) -> Filters:
         max_span=span, sources=_many(where.get("source")), not_sources=_many(where.get("not_source")),
         certainty=_choices(_many(where.get("certainty")), CERTAINTY_CHOICES, "certainty"),
         precision=_choices(_many(where.get("precision")), PRECISION_CHOICES, "precision"),
+        account=_choices(_many(where.get("account")), CERTAINTY_CHOICES, "account"),
+        date_basis=_many(where.get("date_basis")),
     )

@@ -35,7 +35,8 @@ def list_cmd(ctx: click.Context, filters: Filters, output: Output) -> None:
 
 def _with_note(filters: Filters, output: Output) -> Output:
     """On a table without -F, --certainty disputed or uncertain adds the note that says why to the columns."""
-    if output.format == "table" and not output.fields and {"disputed", "uncertain"} & set(filters.certainty):
+    if output.format == "table" and not output.fields and {"disputed", "uncertain"} & {*filters.certainty,
+                                                                                        *filters.account}:
         from chrono.output.render import DEFAULT_FIELDS
 
         return replace_output(output, fields=(*DEFAULT_FIELDS, "note"))
@@ -136,7 +137,8 @@ def _no_match_hint(index: Index, search: Any, filters: Filters) -> None:
 def show_cmd(ctx: click.Context, ids: tuple[str, ...], output: Output) -> None:
     """Show whole events: every field, both calendars, sources with citations.
 
-    IDS are event ids or unique prefixes of them.
+    IDS are event ids or unique prefixes of them. An id that was merged into
+    another event shows the event that replaced it.
 
     \b
     Examples:
@@ -149,6 +151,9 @@ def show_cmd(ctx: click.Context, ids: tuple[str, ...], output: Output) -> None:
     index = get_session(ctx).index
     events, missing = index.by_ids(ids)
     if output.format == "table" and not output.count:
+        for wanted, event in zip(ids, events, strict=False):
+            if wanted in event.replaces:
+                click.echo(f"chrono: {wanted} was merged into {event.id}", err=True)
         render_full(events, output, index.chronology.sources)
     else:
         full = output.fields or (FIELDS if output.format in ("csv", "tsv") else None)
