@@ -23,10 +23,14 @@ ROW_FIELDS = tuple(name for name, _ in INDEX_ROW)
 # Positions in the row of the fields that code outside the writer reads.
 ROW_ID, ROW_SUMMARY, ROW_TAGS, ROW_SOURCES, ROW_LOC = (ROW_FIELDS.index(f) for f in ("id", "summary", "tags", "sources",
                                                                                       "loc"))
-# The row's fields that the full-text index holds, with their bm25 weights (a title match counts most).
+# The full-text index's columns, with their bm25 weights (a title match counts most); extra holds all the text
+# of a record's other columns, and counts as its summary does.
 FTS_FIELDS: tuple[tuple[str, float], ...] = (
     ("title", 10.0), ("summary", 2.0), ("tags", 1.0), ("people", 1.0), ("places", 1.0), ("aliases", 0.5),
+    ("extra", 2.0),
 )
+# Full-text columns that are not fields of the row, and the row field they are made from (writer.FTS_SQL).
+FTS_DERIVED = {"extra": "rest"}
 COMPUTED_FIELDS = ("earliest", "latest", "precision")
 CERTAINTIES = ("disputed", "uncertain")
 # List items never contain ';', the separator of list fields in CSV.

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from datetime import date
 
 # Bumped whenever the layout (writer.SCHEMA) or what is read into it changes, so older caches are rebuilt
-# (7: EDTF dates take ASCII digits only, so '١٩٣٤' is read as a human date and stored as 1934).
-SCHEMA_VERSION = 7
+# (7: EDTF dates take ASCII digits only, so '١٩٣٤' is read as a human date and stored as 1934;
+# 8: the extra fields' text in a full-text column of its own).
+SCHEMA_VERSION = 8
 # bm25 weights of the full-text columns.
 WEIGHTS = tuple(weight for _, weight in FTS_FIELDS)
 # The events-table columns behind an Event, in its order (its fields are named for the column and how it is held).
