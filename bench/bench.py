@@ -46,7 +46,7 @@ JQ_FILTER = f'.events[] | select({JQ_MATCH}) | [.id, .date, .title, (.tags | joi
 JQ_SIMPLE = '.events[] | select(.title + " " + .summary | test("kirov"; "i")) | .id'
 # The FTS5 query chrono runs for `search kirov -f tsv`, as the sqlite3 CLI runs it on chrono's own cache entry.
 SQLITE_QUERY = (
-    "SELECT e.id, e.date, e.title, e.tags FROM (SELECT rowid, bm25(fts, 10.0, 2.0, 1.0, 1.0, 1.0, 0.5, 2.0) AS rank "
+    "SELECT e.id, e.date, e.title, e.tags FROM (SELECT rowid, bm25(fts, 10.0, 2.0, 1.0, 4.0, 4.0, 1.0, 2.0) AS rank "
     f"FROM fts WHERE fts MATCH '{QUERY}') f JOIN events e ON e.n = f.rowid "
     "ORDER BY rank * e.prior, e.earliest, e.latest, e.n;"
 )

@@ -23,10 +23,10 @@ ROW_FIELDS = tuple(name for name, _ in INDEX_ROW)
 # Positions in the row of the fields that code outside the writer reads.
 ROW_ID, ROW_SUMMARY, ROW_TAGS, ROW_SOURCES, ROW_LOC = (ROW_FIELDS.index(f) for f in ("id", "summary", "tags", "sources",
                                                                                       "loc"))
-# The full-text index's columns, with their bm25 weights (a title match counts most); extra holds all the text
-# of a record's other columns, and counts as its summary does.
+# The full-text index's columns, with their bm25 weights: a title match counts most, then a person or place
+# named in its field, then the summary and the other columns of a record (extra, all its text).
 FTS_FIELDS: tuple[tuple[str, float], ...] = (
-    ("title", 10.0), ("summary", 2.0), ("tags", 1.0), ("people", 1.0), ("places", 1.0), ("aliases", 0.5),
+    ("title", 10.0), ("summary", 2.0), ("tags", 1.0), ("people", 4.0), ("places", 4.0), ("aliases", 1.0),
     ("extra", 2.0),
 )
 # Full-text columns that are not fields of the row, and the row field they are made from (writer.FTS_SQL).

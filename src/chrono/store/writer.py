@@ -9,7 +9,8 @@ from typing import Any
 from chrono.model import FTS_DERIVED, FTS_FIELDS, INDEX_ROW, ROW_FIELDS, ROW_LOC, ROW_SUMMARY, Chronology
 from chrono.store.index import FACET_COLUMNS, SCHEMA_VERSION, SUMMARY
 
-TOKENIZER = "unicode61 remove_diacritics 2"
+# Words folded to lowercase without accents, then to their English stem (returned, returns -> return).
+TOKENIZER = "porter unicode61 remove_diacritics 2"
 EVENT_TABLE = ",\n    ".join(f"{name} {sql}" for name, sql in INDEX_ROW)
 FTS_COLUMNS = ", ".join(name for name, _ in FTS_FIELDS)
 # SQL for a derived full-text column from its row field ({} in place of the field): the extra fields' text is

@@ -91,16 +91,21 @@ def _is_exclusion(arg: str) -> bool:
 @cli.lazy("search", click.argument("query", nargs=-1, required=True), filter_options, output_options,
           click.pass_context, cls=SearchCommand)
 def search_cmd(ctx: click.Context, query: tuple[str, ...], filters: Filters, output: Output) -> None:
-    """Full-text search over titles, summaries, tags, people, places and aliases.
+    """Full-text search over titles, summaries, names, aliases and other columns.
 
-    Words must all match (case, accents and spelling variants in aliases do
-    not matter). "a phrase" matches words in order, -word excludes, word*
-    matches a prefix, and tag:x, person:x, place:x look only in that field.
-    Results are ranked by relevance; --sort date orders them by date.
+    Words match as people mean them: returns finds returned, fifteenth finds
+    15th and XV, Russia's finds Russia; stop words (the, of, when, did ...)
+    need not match; case, accents and spelling variants in aliases do not
+    matter. Words must all match; "a phrase" matches words in order, -word
+    excludes, word* matches a prefix, and tag:x, person:x, place:x look only
+    in that field. Results are ranked by relevance (a title above a summary,
+    a name above a mention, an event of a year the query names above a span
+    around it); --sort date orders them by date.
 
     \b
     Examples:
       chrono search kirov
+      chrono search when did Lenin return from exile in Switzerland
       chrono search '"show trial"' -bukharin
       chrono search trotsk* --year 1940
       chrono search person:yezhov tag:purges -f json
@@ -118,9 +123,10 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], filters: Filters, out
 def _no_match_hint(index: Index, search: Any, filters: Filters) -> None:
     from chrono.output.escape import escape_text
     from chrono.store.query import Filters
+    from chrono.store.search import suggest
 
     message = f"no events match {escape_text(search.text)!r}"
-    suggestions = index.suggest_words(search.words)
+    suggestions = suggest(index, search.words)
     if suggestions:
         fixed = search.text
         for wrong, right in suggestions.items():
