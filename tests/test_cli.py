@@ -166,7 +166,7 @@ def test_filter_needs_a_filter(run) -> None:
         (["троцкий"], ["october-revolution"]),
         (["collectivisation"], ["collectivization-approx"]),
         (["kollectivisation"], []),
-        (["AND", "OR"], []),
+        (["AND", "OR"], ["great-terror", "october-revolution"]),
     ],
 )
 def test_search(run, query: list[str], ids: list[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from chrono.errors import UsageError
@@ -77,8 +78,16 @@ class Term(NamedTuple):
 
     @property
     def droppable(self) -> bool:
-        """Whether the term is a plain word (not a "phrase", a tag:x scope or an exclusion)."""
+        """Whether a partial match may leave the term out: plain words may, "phrases" and tag:x scopes may not."""
         return not (self.phrase or self.scope or self.negated)
+
+    def rows(self) -> tuple[str, list[str | int]]:
+        """SQL for the row numbers of the events the term matches, and its parameters."""
+        if self.years is None:
+            return "SELECT rowid FROM fts WHERE fts MATCH ?", [self.fts()]
+        first, last = self.days()
+        return ("SELECT rowid FROM (SELECT n AS rowid FROM events WHERE latest >= ? AND earliest <= ? "
+                "UNION SELECT rowid FROM fts WHERE fts MATCH ?)"), [first, last, self.fts()]
 
     def days(self) -> tuple[int, int]:
         """The first and last day (YYYYMMDD) of a year term's years."""
@@ -87,31 +96,63 @@ class Term(NamedTuple):
 
 
 class Search(NamedTuple):
-    """A parsed search query: terms that must match and terms that must not; stopped: the stop words left out."""
+    """A parsed search query: terms that must match and terms that must not.
+
+    stopped: the stop words left out of include. A partial match (store.search) leaves out the words no
+    event has along with the others (dropped), or asks for only `least` of the words that can be
+    left out (droppable), in any combination; 0 asks for them all.
+    """
 
     text: str
     include: tuple[Term, ...] = ()
     exclude: tuple[Term, ...] = ()
     words: tuple[str, ...] = ()
     stopped: tuple[str, ...] = ()
+    dropped: tuple[Term, ...] = ()
+    least: int = 0
 
     def match(self) -> str | None:
-        """The FTS5 expression all included terms must match, or None; year terms are not in it (see clauses)."""
-        return " AND ".join(t.fts() for t in self.include if t.years is None) or None
+        """The FTS5 expression all included terms must match (or the required ones and any other), or None.
+
+        Year terms are not in it: clauses() has them.
+        """
+        words = [t for t in self.include if t.years is None]
+        if not self.least:
+            return " AND ".join(t.fts() for t in words) or None
+        some = [t.fts() for t in words if t.droppable]
+        return " AND ".join([*(t.fts() for t in words if not t.droppable), *(["(" + " OR ".join(some) + ")"]
+                                                                               if some else [])]) or None
 
     def exclusion(self) -> str | None:
         """The FTS5 expression no result may match, or None."""
         return " OR ".join(t.fts() for t in self.exclude) or None
 
     def clauses(self) -> tuple[list[str], list[str | int]]:
-        """SQL conditions on events (e) beyond the match, and their parameters: each year, in the dates or the text."""
+        """SQL conditions on events (e) beyond the match, and their parameters: year terms, `least` of the words."""
         sql: list[str] = []
         params: list[str | int] = []
-        for t in self.include:
-            if t.years is not None:
-                sql.append("(e.latest >= ? AND e.earliest <= ? OR e.n IN (SELECT rowid FROM fts WHERE fts MATCH ?))")
-                params.extend([*t.days(), t.fts()])
+        years = [t for t in self.include if t.years is not None and not (self.least and t.droppable)]
+        for t in years:
+            sql.append("(e.latest >= ? AND e.earliest <= ? OR e.n IN (SELECT rowid FROM fts WHERE fts MATCH ?))")
+            params.extend([*t.days(), t.fts()])
+        some = [t for t in self.include if t.droppable]
+        if self.least > 1 or self.least and any(t.years for t in some):
+            union = []
+            for t in some:
+                rows, values = t.rows()
+                union.append(rows)
+                params.extend(values)
+            sql.append(f"e.n IN (SELECT rowid FROM ({' UNION ALL '.join(union)}) GROUP BY rowid "
+                       "HAVING count(*) >= ?)")
+            params.append(self.least)
         return sql, params
+
+    def keeping(self, keep: Iterable[int], least: int = 0) -> Search:
+        """The search with only the included terms at these positions (the others dropped), `least` of them."""
+        kept = set(keep)
+        return self._replace(include=tuple(t for i, t in enumerate(self.include) if i in kept),
+                             dropped=self.dropped + tuple(t for i, t in enumerate(self.include) if i not in kept),
+                             least=least)
 
     def boost(self) -> str:
         """SQL raising the rank of a title that has a word as it was typed (not only its stem or another form), and
