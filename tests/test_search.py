@@ -202,3 +202,26 @@ def test_relevance_of_real_files() -> None:
           f"{rate:.1%} in the top 5")
     assert {"timelinejs3-women-in-computing-sheet.csv", "wikipedia-space-exploration.csv"} <= set(indexes)
     assert rate >= 0.9, f"{rate:.1%} in the top 5; missed: {misses}"
+
+
+def test_the_bench_floor_runs_chronos_query(run, tmp_path) -> None:
+    """bench/bench.py's FTS5 query, printed as bench/floor.py prints it, is byte for byte `search kirov -f tsv`."""
+    import importlib.util
+    import random
+
+    spec = importlib.util.spec_from_file_location("bench", DATA.parent.parent / "bench" / "bench.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    r = random.Random(1)
+    words = "party congress purge trial exile famine plan kirov treaty".split()
+    events = [{"id": f"ev-{i}", "date": f"{r.randint(1900, 1950)}-0{r.randint(1, 9)}",
+               "title": " ".join(r.sample(words, 4)).capitalize(), "summary": " ".join(r.choices(words, k=30)),
+               "tags": sorted(set(r.sample(["a", "b", "c"], r.randint(0, 2)))), "people": ["Kirov"] * (i % 3 == 0),
+               "sources": [{"title": f"S{j}"} for j in range(r.randint(1, 3))]} for i in range(300)]
+    path = tmp_path / "synthetic.json"
+    path.write_text(json.dumps({"events": events}), encoding="utf-8")
+    rows = build_in_memory([str(path)]).conn.execute(bench.SQLITE_QUERY)
+    floor = "".join("\t".join(row) + "\n" for row in [[d[0] for d in rows.description], *rows])
+    assert floor.count("\n") > 100
+    assert run("search", "kirov", "-f", "tsv", data=path).stdout == floor
