@@ -53,6 +53,12 @@ def test_all_demands_every_word(run) -> None:
      "chrono: no event has every word; showing the 2 that match most, 1 of the 2 words each\n"),
     (["lenin", "partyy", "-f", "ids"], "lenin-dies\nlenin-enrolment\noctober-revolution\n",
      "chrono: no event has every word; showing the 3 that match most: missing 'partyy' (did you mean 'party'?)\n"),
+    (["lenin", "party", "famine", "ukraine", "gorki", "-f", "ids"], "famine-1932\nlenin-dies\nlenin-enrolment\n",
+     "chrono: no event has every word; showing the 3 that match most, 2 of the 5 words each\n"),
+    # Within the filters: famine and Ukraine are in no event of 1924.
+    (["lenin", "party", "famine", "ukraine", "gorki", "--year", "1924", "-f", "ids"], "lenin-dies\nlenin-enrolment\n",
+     "chrono: no event has every word; showing the 2 that match most, 2 of the 5 words each: missing 'famine', "
+     "'ukraine'\n"),
     # A "phrase" and a tag:x scope always match; the plain words may be left out.
     (['"party chief"', "famine", "-f", "ids"], "kirov-assassinated\n",
      "chrono: no event has every word; showing the one that matches most: missing 'famine'\n"),

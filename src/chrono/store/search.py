@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from chrono.store.query import Filters, Search, Term, fold
+from chrono.store.query import Filters, Search, fold
 
 if TYPE_CHECKING:
     from chrono.store.index import Index
@@ -22,6 +22,8 @@ R = TypeVar("R")
 _WORD = re.compile(r"[^\W_]+")
 # How alike (difflib's ratio) a suggestion must be to the word typed, and its stem to the word's stem.
 CUTOFF = 0.7
+# Events explained a query at a time (SQLite takes at most 32,766 parameters).
+BATCH = 500
 
 
 class Outcome(NamedTuple):
@@ -78,7 +80,8 @@ class Peeked:
     def fetchmany(self, size: int) -> list[Any]:
         """Up to size rows."""
         first = self._take()
-        return first + self._rest.fetchmany(size - len(first))
+        more: list[Any] = self._rest.fetchmany(size - len(first))
+        return first + more
 
 
 def can_fall_back(search: Search | None) -> bool:
@@ -117,10 +120,6 @@ def _exists(index: Index, search: Search, filters: Filters | None = None) -> boo
     return index.select(filters._replace(limit=1, sort="count"), search, columns=("1",)).fetchone() is not None
 
 
-def _count(index: Index, term: Term) -> int:
-    return index.conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (term.fts(),)).fetchone()[0]
-
-
 def best_part(index: Index, search: Search, filters: Filters) -> Outcome | None:
     """The best partial match of a search no event matches in full, or None when no event has any of its words."""
     include = list(search.include)
@@ -145,11 +144,27 @@ def best_part(index: Index, search: Search, filters: Filters) -> Outcome | None:
     # The words some event within the filters has (with the required terms); then the most of them together.
     alive = [i for i, t in enumerate(include)
              if t.droppable and i not in unknown and _exists(index, search.keeping([*required, i]), filters)]
-    for k in range(len(alive), -1 if required else 0, -1):
-        part = search.keeping([*required, *alive], least=0 if k == len(alive) else k)
-        if _exists(index, part, filters):
-            return Outcome(part, bool(part.dropped or part.least), tuple(widened), suggestions)
-    return None
+
+    def most(k: int) -> Search:
+        return search.keeping([*required, *alive], least=0 if k == len(alive) else k)
+
+    if not alive:
+        best = search.keeping(required)
+        if not required or not _exists(index, best, filters):
+            return None
+    elif _exists(index, most(len(alive)), filters):
+        best = most(len(alive))
+    else:
+        # Each word is in some event, so one word is; the most any event has together, found by halving.
+        low, high = 1, len(alive) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if _exists(index, most(middle), filters):
+                low = middle
+            else:
+                high = middle - 1
+        best = most(low)
+    return Outcome(best, bool(best.dropped or best.least), tuple(widened), suggestions)
 
 
 # Suggestions -----------------------------------------------------------------------------------
@@ -208,6 +223,13 @@ class Why(NamedTuple):
 
 def explain(index: Index, search: Search, ns: list[int]) -> dict[int, list[Why]]:
     """For events (by row number), why each included term matched: where, and in which forms."""
+    out: dict[int, list[Why]] = {}
+    for i in range(0, len(ns), BATCH):
+        out.update(_explain(index, search, ns[i:i + BATCH]))
+    return out
+
+
+def _explain(index: Index, search: Search, ns: list[int]) -> dict[int, list[Why]]:
     from chrono.model import FTS_FIELDS
     from chrono.store.query import SCOPES
     from chrono.store.stem import stem

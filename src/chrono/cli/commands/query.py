@@ -127,6 +127,7 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], filters: Filters, out
 
     search = parse_search(" ".join(query))
     index = get_session(ctx).index
+    outcome: Outcome | None
     if explain and not output.count and output.format != "ids":
         n, outcome = _print_explained(index, filters, output, search, every)
     else:
@@ -179,7 +180,7 @@ def _print_why_blocks(numbered: list[tuple[int, Event]], whys: dict[int, list[Wh
     from chrono.output.escape import escape_text
     from chrono.output.render import human
 
-    lines = []
+    lines: list[str] = []
     for n, e in numbered:
         if lines:
             lines.append("")
