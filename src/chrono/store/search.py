@@ -1,9 +1,10 @@
 """Search as a researcher asks: every word if some events have them all, else the best partial match; why each matched.
 
-When no event has every word of a query, the events that match the most of them are found instead, rarer
-words counting more: the query with words dropped, the fewest and most common first, until events
-appear (as Meilisearch does). A word that occurs nowhere is tried as the start of longer words
-(Stakhanov, Stakhanovite) and otherwise gets a suggestion from the words the chronology has.
+When no event has every word of a query, words are dropped until events appear (as Meilisearch does): first
+the words no event has (within the filters), then as few as need be, in any combination, so that the events
+shown are those with the most of the words; bm25 ranks them, so the rarer words they have count more. A
+word that occurs nowhere is tried as the start of longer words (Stakhanov, Stakhanovite) and otherwise
+gets a suggestion from the words the chronology has. "Phrases" and tag:x words are never dropped.
 """
 
 from __future__ import annotations
