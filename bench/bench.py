@@ -44,9 +44,13 @@ JQ_MATCH = (
 JQ_FILTER = f'.events[] | select({JQ_MATCH}) | [.id, .date, .title, (.tags | join("; "))] | @tsv'
 # A cheaper filter that looks at less (title and summary, substring): what "a jq filter" often means.
 JQ_SIMPLE = '.events[] | select(.title + " " + .summary | test("kirov"; "i")) | .id'
-# The FTS5 query chrono runs for `search kirov -f tsv`, as the sqlite3 CLI runs it on chrono's own cache entry.
+# The FTS5 query chrono runs for `search kirov -f tsv` (store/index.py: the bm25 weights of model.FTS_FIELDS, the
+# tags joined as TSV prints them, here for tags without escapes, as the synthetic ones are), as the sqlite3 CLI runs
+# it on chrono's own cache entry; floor.py prints its rows under a header, the same bytes as chrono prints.
 SQLITE_QUERY = (
-    "SELECT e.id, e.date, e.title, e.tags FROM (SELECT rowid, bm25(fts, 10.0, 2.0, 1.0, 1.0, 1.0, 0.5) AS rank "
+    "SELECT e.id, e.date, e.title, CASE WHEN e.tags = '[]' THEN '' "
+    "ELSE replace(substr(e.tags, 3, length(e.tags) - 4), '\",\"', '; ') END AS tags "
+    "FROM (SELECT rowid, bm25(fts, 10.0, 2.0, 1.0, 4.0, 4.0, 1.0, 2.0) AS rank "
     f"FROM fts WHERE fts MATCH '{QUERY}') f JOIN events e ON e.n = f.rowid "
     "ORDER BY rank * e.prior, e.earliest, e.latest, e.n;"
 )

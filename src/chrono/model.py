@@ -25,10 +25,14 @@ ROW_FIELDS = tuple(name for name, _ in INDEX_ROW)
 # Positions in the row of the fields that code outside the writer reads.
 ROW_ID, ROW_SUMMARY, ROW_TAGS, ROW_SOURCES, ROW_LOC = (ROW_FIELDS.index(f) for f in ("id", "summary", "tags", "sources",
                                                                                       "loc"))
-# The row's fields that the full-text index holds, with their bm25 weights (a title match counts most).
+# The full-text index's columns, with their bm25 weights: a title match counts most, then a person or place
+# named in its field, then the summary and the other columns of a record (extra, all its text).
 FTS_FIELDS: tuple[tuple[str, float], ...] = (
-    ("title", 10.0), ("summary", 2.0), ("tags", 1.0), ("people", 1.0), ("places", 1.0), ("aliases", 0.5),
+    ("title", 10.0), ("summary", 2.0), ("tags", 1.0), ("people", 4.0), ("places", 4.0), ("aliases", 1.0),
+    ("extra", 2.0),
 )
+# Full-text columns that are not fields of the row, and the row field they are made from (writer.FTS_SQL).
+FTS_DERIVED = {"extra": "rest"}
 COMPUTED_FIELDS = ("earliest", "latest", "precision")
 # certainty speaks of the date; account of the account itself (who, why, what exactly).
 CERTAINTIES = ("disputed", "uncertain")

@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from chrono.errors import UsageError
 from chrono.model import FTS_FIELDS, LIST_FIELDS, OPEN_EARLIEST, OPEN_LATEST, REST_FIELDS, Chronology, Event
-from chrono.store.query import Filters, Search, Term, fold
+from chrono.store.query import Filters, Search, Term
 
 if TYPE_CHECKING:
     from chrono.dates.days import Day
 
 # Bumped whenever the layout (writer.SCHEMA) or what is read into it changes, so older caches are rebuilt
-# (9: date_basis, account and replaces are fields of the format, no longer extra ones).
-SCHEMA_VERSION = 9
+# (8: the extra fields' text in a full-text column of its own; 9: words indexed by their English stem;
+# 10: years BC and open ends far below and above every day; date_basis, account and replaces are fields).
+SCHEMA_VERSION = 10
 # bm25 weights of the full-text columns.
 WEIGHTS = tuple(weight for _, weight in FTS_FIELDS)
 # The events-table columns behind an Event, in its order (its fields are named for the column and how it is held).
@@ -356,7 +357,7 @@ class Index:
         return rows[: filters.limit] if filters.limit is not None else rows
 
     @staticmethod
-    def _order(filters: Filters, ranked: bool) -> str:
+    def _order(filters: Filters, ranked: bool, boost: str = "") -> str:
         desc = " DESC" if filters.reverse else ""
         if filters.centre is not None and not filters.sort:
             # Nearest first: the distance between the middle of the event's days and the middle of the centre's,
@@ -365,11 +366,13 @@ class Index:
             middle = "(day_number(e.earliest) + day_number(e.latest)) / 2.0"
             distance = f"COALESCE(ABS({middle} - {(day_number(c0) + day_number(c1)) / 2!r}), 1e99)"
             return f"{distance}{desc}, e.earliest{desc}, e.latest{desc}, e.n{desc}"
-        key = filters.sort or ("relevance" if ranked else "date")
+        key = filters.sort or ("relevance" if ranked or boost else "date")
         if key == "count":
             return "NULL"
         if key == "relevance" and ranked:
-            return f"rank * e.prior{desc}, e.earliest, e.latest, e.n"
+            return f"rank * e.prior{boost}{desc}, e.earliest, e.latest, e.n"
+        if key == "relevance" and boost:  # a search for years only: the events of those years first
+            return f"-1.0{boost}{desc}, e.earliest, e.latest, e.n"
         if key == "title":
             return f"e.title COLLATE NOCASE{desc}, e.earliest, e.n"
         if key == "id":
@@ -440,9 +443,13 @@ class Index:
         if search is not None and search.exclusion():
             clauses.append("e.n NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
             params.append(search.exclusion())
+        if search is not None:
+            more, values = search.clauses()
+            clauses.extend(more)
+            params.extend(values)
         for c in clauses:
             sql += f" AND {c}"
-        sql += f" ORDER BY {self._order(filters, ranked)}"
+        sql += f" ORDER BY {self._order(filters, ranked, search.boost() if search else '')}"
         if filters.limit is not None:
             sql += " LIMIT ?"
             params.append(min(filters.limit, MAX_LIMIT))
@@ -542,27 +549,9 @@ class Index:
         return {"count": count, "first": first, "last": last, "top_tags": top}
 
     def vocabulary(self) -> list[str]:
-        """The words of the full-text index, most frequent first, for suggestions."""
+        """The terms of the full-text index (stems), most frequent first, for suggestions (see search.suggest)."""
         try:
             self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, fts, row)")
         except sqlite3.OperationalError:
             return []
         return [t for (t,) in self.conn.execute("SELECT term FROM temp.vocab ORDER BY doc DESC LIMIT 500000")]
-
-    def suggest_words(self, words: Iterable[str]) -> dict[str, str]:
-        """For each word that is not in the index, the closest word that is."""
-        import difflib
-
-        vocab = None
-        out = {}
-        for w in words:
-            wf = fold(w)
-            quoted = '"' + wf.replace('"', '""') + '"'
-            if self.conn.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", (quoted,)).fetchone():
-                continue
-            if vocab is None:
-                vocab = self.vocabulary()
-            close = difflib.get_close_matches(wf, vocab, n=1, cutoff=0.7)
-            if close:
-                out[w] = close[0]
-        return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from chrono.errors import UsageError
@@ -54,41 +55,133 @@ class Filters(NamedTuple):
 
 
 class Term(NamedTuple):
-    """One term of a search: a word, prefix or phrase, maybe scoped to a field, maybe excluded."""
+    """One term of a search: a word, prefix or phrase, maybe scoped to a field, maybe excluded.
+
+    forms are the other words that match as well as the text (a number's spellings, a British or American
+    spelling); the index matches inflections by their stem. A year or decade (1927, 1930s) has years, the
+    first and last: it matches the events of that time as well as the text that names it.
+    """
 
     text: str
     phrase: bool = False
     prefix: bool = False
     scope: str | None = None
     negated: bool = False
+    forms: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
 
     def fts(self) -> str:
         """The term as an FTS5 query expression."""
-        quoted = '"' + self.text.replace('"', '""') + '"'
-        if self.prefix:
-            quoted += " *"
+        star = " *" if self.prefix else ""
+        quoted = ['"' + w.replace('"', '""') + '"' + star for w in (self.text, *self.forms)]
+        expr = quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
         if self.scope:
-            return "{" + SCOPES[self.scope] + "} : " + quoted
-        return quoted
+            return "{" + SCOPES[self.scope] + "} : " + expr
+        return expr
+
+    @property
+    def droppable(self) -> bool:
+        """Whether a partial match may leave the term out: plain words may, "phrases" and tag:x scopes may not."""
+        return not (self.phrase or self.scope or self.negated)
+
+    def rows(self) -> tuple[str, list[str | int]]:
+        """SQL for the row numbers of the events the term matches, and its parameters."""
+        if self.years is None:
+            return "SELECT rowid FROM fts WHERE fts MATCH ?", [self.fts()]
+        first, last = self.days()
+        return ("SELECT rowid FROM (SELECT n AS rowid FROM events WHERE latest >= ? AND earliest <= ? "
+                "UNION SELECT rowid FROM fts WHERE fts MATCH ?)"), [first, last, self.fts()]
+
+    def days(self) -> tuple[int, int]:
+        """The first and last day (YYYYMMDD) of a year term's years."""
+        assert self.years is not None
+        return self.years[0] * 10000 + 101, self.years[1] * 10000 + 1231
 
 
 class Search(NamedTuple):
-    """A parsed search query: terms that must match and terms that must not."""
+    """A parsed search query: terms that must match and terms that must not.
+
+    stopped: the stop words left out of include. A partial match (store.search) leaves out the words no
+    event has along with the others (dropped), or asks for only `least` of the words that can be
+    left out (droppable), in any combination; 0 asks for them all.
+    """
 
     text: str
     include: tuple[Term, ...] = ()
     exclude: tuple[Term, ...] = ()
     words: tuple[str, ...] = ()
+    stopped: tuple[str, ...] = ()
+    dropped: tuple[Term, ...] = ()
+    least: int = 0
 
     def match(self) -> str | None:
-        """The FTS5 expression all included terms must match, or None."""
-        return " AND ".join(t.fts() for t in self.include) or None
+        """The FTS5 expression all included terms must match (or the required ones and any other), or None.
+
+        Year terms are not in it: clauses() has them.
+        """
+        words = [t for t in self.include if t.years is None]
+        if not self.least:
+            return " AND ".join(t.fts() for t in words) or None
+        some = [t.fts() for t in words if t.droppable]
+        return " AND ".join([*(t.fts() for t in words if not t.droppable), *(["(" + " OR ".join(some) + ")"]
+                                                                               if some else [])]) or None
 
     def exclusion(self) -> str | None:
         """The FTS5 expression no result may match, or None."""
         return " OR ".join(t.fts() for t in self.exclude) or None
 
+    def clauses(self) -> tuple[list[str], list[str | int]]:
+        """SQL conditions on events (e) beyond the match, and their parameters: year terms, `least` of the words."""
+        sql: list[str] = []
+        params: list[str | int] = []
+        years = [t for t in self.include if t.years is not None and not (self.least and t.droppable)]
+        for t in years:
+            sql.append("(e.latest >= ? AND e.earliest <= ? OR e.n IN (SELECT rowid FROM fts WHERE fts MATCH ?))")
+            params.extend([*t.days(), t.fts()])
+        some = [t for t in self.include if t.droppable]
+        if self.least > 1 or self.least and any(t.years for t in some):
+            union = []
+            for t in some:
+                rows, values = t.rows()
+                union.append(rows)
+                params.extend(values)
+            sql.append(f"e.n IN (SELECT rowid FROM ({' UNION ALL '.join(union)}) GROUP BY rowid "
+                       "HAVING count(*) >= ?)")
+            params.append(self.least)
+        return sql, params
 
+    def keeping(self, keep: Iterable[int], least: int = 0) -> Search:
+        """The search with only the included terms at these positions (the others dropped), `least` of them."""
+        kept = set(keep)
+        return self._replace(include=tuple(t for i, t in enumerate(self.include) if i in kept),
+                             dropped=self.dropped + tuple(t for i, t in enumerate(self.include) if i not in kept),
+                             least=least)
+
+    def boost(self) -> str:
+        """SQL raising the rank of a title that has a word as it was typed (not only its stem or another form), and
+        of an event dated in a year the query names; '' if there is nothing to raise."""
+        from chrono.store.stem import stem
+
+        likes = []
+        when = ""
+        for t in self.include:
+            word = fold(t.text)
+            if t.years is not None:
+                first, last = t.days()
+                # An event of the year itself (the more precise, the better) above a longer span around it.
+                when += (f" * (CASE WHEN e.earliest >= {first:d} AND e.latest <= {last:d} THEN (CASE e.precision "
+                         f"WHEN 'day' THEN {YEAR_BOOST + 0.2} WHEN 'month' THEN {YEAR_BOOST + 0.1} "
+                         f"ELSE {YEAR_BOOST} END) WHEN e.latest >= {first:d} AND e.earliest <= {last:d} THEN 1.1 "
+                         "ELSE 1.0 END)")
+            elif t.droppable and not t.prefix and word.isalnum() and word.isascii() and (t.forms or stem(word) != word):
+                likes.append(f"(e.title LIKE '%{word}%')")
+        return (f" * (1.0 + {EXACT_BOOST} * ({' + '.join(likes)}))" if likes else "") + when
+
+
+# How much a title holding the exact form of a word (not just its stem) raises an event's rank, and an event
+# dated within a year the query names.
+EXACT_BOOST = 0.5
+YEAR_BOOST = 1.4
 _SPAN = r"(\d{1,6})\s*([dmy])"
 
 
@@ -114,12 +207,18 @@ def fold(text: str) -> str:
 
 
 def parse_search(text: str) -> Search:
-    """Parse the query language: words (AND), "phrases", -word, word*, tag:/person:/place:word."""
+    """Parse the query language: words (AND), "phrases", -word, word*, tag:/person:/place:word.
+
+    Words are read as people mean them (store.words): possessives and joining hyphens are dropped,
+    numbers match their other spellings, and stop words are left out unless the query has nothing else.
+    """
+    from chrono.store.words import forms, is_stop, prefix_forms, split_words
+
     include: list[Term] = []
     exclude: list[Term] = []
-    words: list[str] = []
     has_word = re.compile(_HAS_WORD).search
-    for m in re.finditer(_TOKEN, text):
+    # FTS5 reads a query as C text, which a NUL ends.
+    for m in re.finditer(_TOKEN, text.replace("\x00", " ")):
         negated = m.group(1) == "-"
         scope = m.group(2)
         phrase = m.group(3) is not None
@@ -131,23 +230,42 @@ def parse_search(text: str) -> Search:
             scope = None
         elif scope is not None:
             scope = scope.lower()
-        prefix = False
-        if not phrase:
+        terms: list[Term] = []
+        if phrase:
+            terms.append(Term(body, True, False, scope, negated))
+        elif body.rstrip("*") != body:
             stripped = body.rstrip("*")
-            prefix = stripped != body
-            body = stripped
-        if not has_word(body or ""):
-            continue
-        term = Term(body, phrase, prefix, scope, negated)
-        (exclude if negated else include).append(term)
-        if not negated:
-            words.extend(w for w in re.findall(r"[^\W_]+", body))
+            terms.append(Term(stripped, False, True, scope, negated, prefix_forms(fold(stripped))))
+        else:
+            terms.extend(Term(w, False, False, scope, negated, forms(fold(w)), None if scope or negated else _years(w))
+                         for w in split_words(body))
+        for term in terms:
+            if has_word(term.text):
+                (exclude if negated else include).append(term)
     if not include and not exclude:
         raise UsageError(
             f"the query {text!r} has no words to search for; try e.g. chrono search kirov, "
             "'\"five-year plan\"', trotsk* or tag:purges"
         )
-    return Search(text, tuple(include), tuple(exclude), tuple(words))
+    # Stop words need not match, unless the query has nothing else (a word in capitals, such as US, is a name).
+    lower = any(c.islower() for c in text)
+    stop = [t.droppable and not t.prefix and is_stop(fold(t.text)) and not (lower and t.text.isupper())
+            for t in include]
+    stopped: tuple[str, ...] = ()
+    if not all(stop):
+        stopped = tuple(t.text for t, s in zip(include, stop, strict=True) if s)
+        include = [t for t, s in zip(include, stop, strict=True) if not s]
+    words = tuple(w for t in include for w in re.findall(r"[^\W_]+", t.text))
+    return Search(text, tuple(include), tuple(exclude), words, stopped)
+
+
+def _years(word: str) -> tuple[int, int] | None:
+    """The years a query word names: a year (1000 to 2999) or a decade (1930s); None if it names none."""
+    if word.isascii() and len(word) == 4 and word.isdigit() and word[0] in "12":
+        return int(word), int(word)
+    if word.isascii() and len(word) == 5 and word[:3].isdigit() and word[3:] == "0s" and word[0] in "12":
+        return int(word[:4]), int(word[:4]) + 9
+    return None
 
 
 # A historian's citation: author(s) and year, then pages ('Service 2004, p. 314').

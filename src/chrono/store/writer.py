@@ -6,17 +6,25 @@ import sqlite3
 from operator import itemgetter
 from typing import Any
 
-from chrono.model import FTS_FIELDS, INDEX_ROW, ROW_FIELDS, ROW_LOC, ROW_SUMMARY, Chronology
+from chrono.model import FTS_DERIVED, FTS_FIELDS, INDEX_ROW, ROW_FIELDS, ROW_LOC, ROW_SUMMARY, Chronology
 from chrono.store.index import FACET_COLUMNS, SCHEMA_VERSION, SUMMARY
 
-TOKENIZER = "unicode61 remove_diacritics 2"
+# Words folded to lowercase without accents, then to their English stem (returned, returns -> return).
+TOKENIZER = "porter unicode61 remove_diacritics 2"
 EVENT_TABLE = ",\n    ".join(f"{name} {sql}" for name, sql in INDEX_ROW)
 FTS_COLUMNS = ", ".join(name for name, _ in FTS_FIELDS)
+# SQL for a derived full-text column from its row field ({} in place of the field): the extra fields' text is
+# every string in them, nested ones too (the keys are names, not text).
+FTS_SQL = {"extra": "CASE WHEN {0} IS NULL THEN NULL ELSE (SELECT group_concat(value, ' ') FROM "
+                    "json_tree({0}, '$.extra') WHERE type = 'text') END"}
+# Each full-text column's value in an insert, as SQL over numbered parameters (?1 is the row number).
+_FTS_PARAMS = [f"?{i + 2}" if name not in FTS_DERIVED else FTS_SQL[name].format(f"?{i + 2}")
+               for i, (name, _) in enumerate(FTS_FIELDS)]
 _INSERT_EVENT = f"INSERT INTO events VALUES ({', '.join('?' * len(INDEX_ROW))})"
-_INSERT_FTS = f"INSERT INTO fts(rowid, {FTS_COLUMNS}) VALUES (?, {', '.join('?' * len(FTS_FIELDS))})"
-_DELETE_FTS = f"INSERT INTO fts(fts, rowid, {FTS_COLUMNS}) VALUES ('delete', ?, {', '.join('?' * len(FTS_FIELDS))})"
-# A row's number and its full-text fields, in the order of the fts table.
-_FTS_VALUES = itemgetter(0, *(ROW_FIELDS.index(name) for name, _ in FTS_FIELDS))
+_INSERT_FTS = f"INSERT INTO fts(rowid, {FTS_COLUMNS}) VALUES (?1, {', '.join(_FTS_PARAMS)})"
+_DELETE_FTS = f"INSERT INTO fts(fts, rowid, {FTS_COLUMNS}) VALUES ('delete', ?1, {', '.join(_FTS_PARAMS)})"
+# A row's number and the fields its full-text columns are made from, in the order of the fts table.
+_FTS_VALUES = itemgetter(0, *(ROW_FIELDS.index(FTS_DERIVED.get(name, name)) for name, _ in FTS_FIELDS))
 
 SCHEMA = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -98,7 +106,7 @@ class Writer:
         conn = self.conn
         dropped = 0
         for eid in repeated:
-            columns = ", ".join(SUMMARY if name == "summary" else name for name, _ in FTS_FIELDS)
+            columns = ", ".join(SUMMARY if name == "summary" else FTS_DERIVED.get(name, name) for name, _ in FTS_FIELDS)
             rows = conn.execute(f"SELECT n, {columns} FROM events e WHERE id = ? ORDER BY n LIMIT -1 OFFSET 1",
                                 (eid,)).fetchall()
             for row in rows:

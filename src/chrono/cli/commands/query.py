@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,9 +12,11 @@ from chrono.cli.options import complete_ids, filter_options, get_session, output
 from chrono.errors import EXIT_NO_MATCH, UsageError
 
 if TYPE_CHECKING:
+    from chrono.model import Event
     from chrono.output.render import Output
     from chrono.store.index import Index
-    from chrono.store.query import Filters
+    from chrono.store.query import Filters, Search
+    from chrono.store.search import Outcome, Why
 
 
 @cli.lazy("list", filter_options, output_options, click.pass_context)
@@ -90,38 +92,115 @@ def _is_exclusion(arg: str) -> bool:
 
 
 @cli.lazy("search", click.argument("query", nargs=-1, required=True), filter_options, output_options,
+          click.option("--all", "every", is_flag=True,
+                       help="Only events with every word (no partial matches); none is exit status 1."),
+          click.option("--explain", is_flag=True,
+                       help="Say why each event matched: which words, in which fields and forms."),
           click.pass_context, cls=SearchCommand)
-def search_cmd(ctx: click.Context, query: tuple[str, ...], filters: Filters, output: Output) -> None:
-    """Full-text search over titles, summaries, tags, people, places and aliases.
+def search_cmd(ctx: click.Context, query: tuple[str, ...], filters: Filters, output: Output, every: bool,
+               explain: bool) -> None:
+    """Full-text search over titles, summaries, names, aliases and other columns.
 
-    Words must all match (case, accents and spelling variants in aliases do
-    not matter). "a phrase" matches words in order, -word excludes, word*
-    matches a prefix, and tag:x, person:x, place:x look only in that field.
-    Results are ranked by relevance; --sort date orders them by date.
+    Words match as people mean them: returns finds returned, fifteenth finds
+    15th and XV, Russia's finds Russia; stop words (the, of, when, did ...)
+    need not match; case, accents and spelling variants in aliases do not
+    matter. "a phrase" matches words in order, -word excludes, word* matches
+    a prefix, and tag:x, person:x, place:x look only in that field.
+
+    When some events have every word, only they are shown. When none has,
+    the events with the most of them are (rarer words count more) and a note
+    on stderr says which words were left out; --all asks for every word.
+    Results are ranked by relevance (a title above a summary, a name above a
+    mention, an event of a year the query names above a span around it);
+    --sort date orders them by date. --explain says why each matched.
 
     \b
     Examples:
       chrono search kirov
+      chrono search when did Lenin return from exile in Switzerland
       chrono search '"show trial"' -bukharin
       chrono search trotsk* --year 1940
       chrono search person:yezhov tag:purges -f json
+      chrono search --explain fifteenth party congress
     """
+    from chrono.cli.commands import print_found
     from chrono.store.query import parse_search
 
     search = parse_search(" ".join(query))
     index = get_session(ctx).index
-    n = print_events(index, filters, output, search)
+    outcome: Outcome | None
+    if explain and not output.count and output.format != "ids":
+        n, outcome = _print_explained(index, filters, output, search, every)
+    else:
+        n, outcome = print_found(index, filters, output, search, every)
+    note = outcome.note(n) if outcome is not None and n else None
+    if note:
+        from chrono.output.escape import escape_text
+
+        click.echo(f"chrono: {escape_text(note)}", err=True)
     if n == 0:
         _no_match_hint(index, search, filters)
         ctx.exit(EXIT_NO_MATCH)
 
 
-def _no_match_hint(index: Index, search: Any, filters: Filters) -> None:
+def _print_explained(index: Index, filters: Filters, output: Output, search: Search, every: bool,
+                     ) -> tuple[int, Outcome]:
+    """Print the results with one more column (in JSON, field) `why`: the words each matched, where and how."""
+    import json
+
+    from chrono.model import Event
+    from chrono.output.render import DEFAULT_FIELDS, machine_value, render_rows, stdout_is_utf8, text_getter
+    from chrono.store.index import EVENT_COLUMNS
+    from chrono.store.search import explain, find, why_text
+
+    rows, outcome = find(index, search, filters,
+                         lambda s: index.select(filters, s, columns=f"n, {EVENT_COLUMNS}"), every)
+    numbered = [(row[0], Event._make(row[1:])) for row in rows]
+    whys = explain(index, outcome.search, [n for n, _ in numbered])
+    if output.format in ("json", "jsonl"):
+        dumps = json.JSONEncoder(ensure_ascii=not stdout_is_utf8()).encode
+        lines = [dumps({**({f: machine_value(e, f) for f in output.fields} if output.fields else e.to_record()),
+                        "why": [w._asdict() for w in whys[n]]}) for n, e in numbered]
+        if output.format == "jsonl":
+            text = "".join(line + "\n" for line in lines)
+        else:
+            text = "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+        click.echo(text, nl=False)
+        return len(lines), outcome
+    if output.format == "table":
+        _print_why_blocks(numbered, whys, output)
+        return len(numbered), outcome
+    fields = output.fields or DEFAULT_FIELDS
+    getters = [text_getter(f, output.calendar) for f in fields]
+    table = [[*(g(e) for g in getters), why_text(whys[n])] for n, e in numbered]
+    return render_rows([*fields, "why"], table, output), outcome
+
+
+def _print_why_blocks(numbered: list[tuple[int, Event]], whys: dict[int, list[Why]], output: Output) -> None:
+    """For a person: each event on a line (id, date, title), then each word it matched, where and as what."""
+    from chrono.output.escape import escape_text
+    from chrono.output.render import human
+
+    lines: list[str] = []
+    for n, e in numbered:
+        if lines:
+            lines.append("")
+        lines.append(escape_text(f"{e.id}  {human(e.date, e.date_os, output.calendar)}  {e.title}"))
+        width = max((len(w.word) for w in whys[n]), default=0)
+        for w in whys[n]:
+            forms = f" (as {', '.join(w.forms)})" if w.forms else ""
+            lines.append(escape_text(f"  {w.word:<{width}}  {', '.join(w.fields) or '-'}{forms}"))
+    if lines:
+        click.echo("\n".join(lines))
+
+
+def _no_match_hint(index: Index, search: Search, filters: Filters) -> None:
     from chrono.output.escape import escape_text
     from chrono.store.query import Filters
+    from chrono.store.search import suggest
 
     message = f"no events match {escape_text(search.text)!r}"
-    suggestions = index.suggest_words(search.words)
+    suggestions = suggest(index, search.words)
     if suggestions:
         fixed = search.text
         for wrong, right in suggestions.items():
