@@ -113,3 +113,12 @@ def test_a_script_using_the_api_passes_mypy_strict(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", bad],
                             capture_output=True, text=True)
     assert result.returncode == 1 and "tag" in result.stdout, "a wrong filter type is caught by mypy"
+
+
+def test_search_as_the_cli_searches() -> None:
+    c = chrono.open()
+    assert [e.id for e in c.search("emancipated serfs")][:1] == ["emancipation-of-serfs"]
+    assert c.search("trotsky tammerfors", all=True) == []
+    partial = c.search("trotsky tammerfors")
+    assert partial and partial[0].id == "tampere-conference", "the best partial matches, the rarer word first"
+    assert [e.id for e in c.search("kirov", year=1934, limit=1)] == ["kirov-assassinated"]

@@ -230,3 +230,12 @@ def test_skip_invalid_loads_the_rest(tmp_path: Path) -> None:
     assert (result.count, result.skipped, result.records) == (6, 4, 10)
     assert [r[1] for r in rows] == ["e1", "e2", "e4", "e5", "e7", "e8"]
     assert len(scan([path]).problems) == 4
+
+
+@pytest.mark.parametrize("padding", [0, 40_000], ids=["in memory", "cached"])
+def test_skip_invalid_leaves_out_later_events_with_an_id_used_twice(run, tmp_path: Path, padding: int) -> None:
+    path = write(tmp_path, "dup.csv", "id,date,title\na,1934,x\na,1935,y\nb,1936,z\n" + " " * padding)
+    for _ in range(2):  # built, then (when cached) read back
+        result = run("--skip-invalid", "list", "-F", "id,title", "--no-header", data=path)
+        assert (result.exit_code, result.stdout) == (0, "a\tx\nb\tz\n"), result.stderr
+        assert "skipped 1 of 3 rows" in result.stderr

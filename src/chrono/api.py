@@ -133,9 +133,13 @@ class Chronology:
     def search(self, query: str, all: bool = False, **where: Unpack[Where]) -> list[Event]:  # noqa: A002
         """Events for a query in the CLI's language, most relevant first: those with every word, else the best
         partial matches (all=True: only events with every word)."""
+        from chrono.store.query import parse_search
         from chrono.store.search import find
 
-        return list(find(self.index, query, self.filters(**where), require_all=all).events())
+        filters = self.filters(**where)
+        rows, _ = find(self.index, parse_search(query), filters, lambda search: self.index.select(filters, search),
+                       every=all)
+        return [Event._make(row) for row in rows]
 
     def get(self, event_id: str) -> Event | None:
         """The event with this id (or a unique prefix of one), None when there is none."""

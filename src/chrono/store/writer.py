@@ -70,23 +70,27 @@ class Writer:
         from chrono.read.load import Duplicates
 
         conn = self.conn
-        try:
-            conn.execute(INDEXES[0])
-        except sqlite3.IntegrityError:
+        if skip_invalid:
+            # Found with a plain index first: without a rollback journal, a unique index that fails cannot be
+            # taken back, and the database would keep half of it.
             conn.execute("CREATE INDEX repeated_ids ON events(id)")
             repeated = [i for (i,) in conn.execute("SELECT id FROM events GROUP BY id HAVING COUNT(*) > 1")]
-            if not skip_invalid:
-                conn.execute("ROLLBACK")
-                raise Duplicates(repeated) from None
-            if "paths" in meta:
+            if repeated:
                 from chrono.store.cold import Summaries
 
-                conn.create_function("cold", 1, Summaries.from_meta(meta))
-            meta["skipped"] = str(int(meta.get("skipped", "0")) + self._drop_later(repeated))
-            meta["count"] = str(conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+                conn.create_function("cold", 1, Summaries.from_meta(meta) if "paths" in meta else lambda loc: None)
+                meta["skipped"] = str(int(meta.get("skipped", "0")) + self._drop_later(repeated))
+                meta["count"] = str(conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+                counts = None
             conn.execute("DROP INDEX repeated_ids")
             conn.execute(INDEXES[0])
-            counts = None
+        else:
+            try:
+                conn.execute(INDEXES[0])
+            except sqlite3.IntegrityError:
+                repeated = [i for (i,) in conn.execute("SELECT id FROM events GROUP BY id HAVING COUNT(*) > 1")]
+                conn.execute("ROLLBACK")
+                raise Duplicates(repeated) from None
         for statement in INDEXES[1:]:
             conn.execute(statement)
         if counts is None:
