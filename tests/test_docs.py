@@ -62,3 +62,13 @@ def test_readme_intro_counts_the_bundled_events() -> None:
     intro = re.search(r"\((\d+) events, (\d{4}) to (\d{4})\)", README.read_text(encoding="utf-8"))
     assert intro is not None, "the README's opening paragraph gives the size of the bundled chronology"
     assert (int(intro[1]), int(intro[2]), int(intro[3])) == (len(events), years[0], years[-1])
+
+
+def test_the_api_page_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import doctest
+
+    from conftest import REPO
+
+    monkeypatch.chdir(REPO)
+    result = doctest.testfile(str(REPO / "docs" / "api.md"), module_relative=False, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 15 and result.failed == 0
