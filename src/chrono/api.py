@@ -11,6 +11,7 @@ the CLI's exit code (UsageError, DataError, NoMatch); warnings are chrono.errors
 
 from __future__ import annotations
 
+import builtins
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
@@ -102,7 +103,7 @@ class Chronology:
         return dict(self.index.chronology.sources)
 
     @property
-    def eras(self) -> list[dict[str, str]]:
+    def eras(self) -> builtins.list[dict[str, str]]:
         """Named periods ({"date": EDTF interval, "title": ...}), as a TimelineJS file gives them."""
         return list(self.index.chronology.eras)
 
@@ -122,7 +123,7 @@ class Chronology:
 
         return make_filters(**where)
 
-    def list(self, **where: Unpack[Where]) -> list[Event]:
+    def list(self, **where: Unpack[Where]) -> builtins.list[Event]:
         """The events that match the filters, in date order (or sort=title, id; reverse=True)."""
         return list(self.index.events(self.filters(**where)))
 
@@ -130,7 +131,7 @@ class Chronology:
         """How many events match the filters."""
         return self.index.count(self.filters(**where))
 
-    def search(self, query: str, all: bool = False, **where: Unpack[Where]) -> list[Event]:  # noqa: A002
+    def search(self, query: str, all: bool = False, **where: Unpack[Where]) -> builtins.list[Event]:  # noqa: A002
         """Events for a query in the CLI's language, most relevant first: those with every word, else the best
         partial matches (all=True: only events with every word)."""
         from chrono.store.query import parse_search

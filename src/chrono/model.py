@@ -127,7 +127,8 @@ class Event(NamedTuple):
             return {}
         import json
 
-        return json.loads(self.rest_json)
+        rest: dict[str, Any] = json.loads(self.rest_json)
+        return rest
 
     @property
     def certainty(self) -> str | None:
@@ -162,7 +163,8 @@ class Event(NamedTuple):
     @property
     def extra(self) -> dict[str, Any]:
         """Columns or keys of the record that are not fields of the format, kept as they were."""
-        return self.rest.get("extra", {})
+        extra: dict[str, Any] = self.rest.get("extra", {})
+        return extra
 
     @property
     def earliest(self) -> str | None:

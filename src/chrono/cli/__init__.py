@@ -227,7 +227,7 @@ def _overview(session: Session) -> None:
         click.echo(textwrap.fill(escape_text(info.description), 88))
     first = year_text(info.first // 10000) if info.first is not None else "?"
     last = year_text(info.last // 10000) if info.last is not None else "?"
-    click.echo(f"{info.count} events, {first} to {last}")
+    click.echo(f"{info.events} events, {first} to {last}")
     if info.top_tags:
         click.echo("Top tags: " + ", ".join(f"{escape_text(t)} ({c})" for t, c in info.top_tags))
     if info.eras:

@@ -38,7 +38,8 @@ class _F(NamedTuple):
     last: int | None = None  # the last year of a run of whole years (a century, a millennium, a decade BC)
 
 
-_Ends = list  # [point] or [start, end]; None for an open end
+# [point] or [start, end]; None for an open end.
+_Ends = list["_F | None"]
 _NOT = object()  # not shaped like a date
 
 # Normalisation: one dash for the en dash and its look-alikes, a hyphen for the hyphens.
@@ -319,7 +320,7 @@ def _split(s: str, order: str | None, sep: re.Pattern[str]) -> _Ends | None:
         if a is _NOT or b is _NOT:
             continue
         try:
-            ends = [_borrow(_ok(a), _ok(b)), b]
+            ends: _Ends = [_borrow(_ok(a), _ok(b)), _ok(b)]
         except DateError as exc:
             errors.append(exc)
             continue
@@ -443,7 +444,7 @@ def _old_style(s: str, order: str | None) -> DateReading:
     raise error
 
 
-def _pair(s: str, order: str | None) -> tuple[_Ends, _Ends]:
+def _pair(s: str, order: str | None) -> tuple[list[_Day], list[_Day]]:
     """The Julian and the Gregorian ends of 'X (Y) Z': X Z is the Old Style date, Y Z the New Style one."""
     m = re.fullmatch(r"([^()]*)\(([^()]*)\)([^()]*)", s.strip())
     if m is None:
@@ -455,20 +456,30 @@ def _pair(s: str, order: str | None) -> tuple[_Ends, _Ends]:
     return julian, gregorian
 
 
-def _parse_days(s: str, order: str | None) -> _Ends:
+class _Day(NamedTuple):
+    """A whole day as written (year, month, day) and whether it carried a qualifier."""
+
+    year: int
+    month: int
+    day: int
+    qualified: bool
+
+
+def _parse_days(s: str, order: str | None) -> list[_Day]:
     """The day or two days of one side of an Old Style date."""
     ends = _parse(" ".join(s.split()), order)
-    if ends is None or any(f is None or f.year is None or f.month is None or f.month > 12 or f.day is None
-                           for f in ends):
+    days = [_Day(f.year, f.month, f.day, bool(f.qual)) for f in ends or ()
+            if f is not None and f.year is not None and f.month is not None and f.month <= 12 and f.day is not None]
+    if ends is None or len(days) != len(ends):
         raise DateError("an Old Style date is a day or two days: write e.g. 25 Oct 1917 O.S. or 25 Oct (7 Nov) 1917")
-    return ends
+    return days
 
 
-def _os_reading(julian: _Ends, gregorian: _Ends | None) -> DateReading:
+def _os_reading(julian: list[_Day], gregorian: list[_Day] | None) -> DateReading:
     """The New Style EDTF and the date_os of Julian days, checked against the Gregorian days given with them."""
-    if any(f.qual for f in julian + (gregorian or [])):
+    if any(d.qualified for d in julian + (gregorian or [])):
         raise DateError("an Old Style date takes no qualifier (c., ?); give the days and put the doubt in a note")
-    days = [julian_to_gregorian(f.year, f.month, f.day) for f in julian]
+    days = [julian_to_gregorian(j.year, j.month, j.day) for j in julian]
     for j, day, g in zip(julian, days, gregorian or julian, strict=True):
         if gregorian and (g.year, g.month, g.day) != (day.year, day.month, day.day):
             given = f"{g.day} {MONTH_ABBR[g.month - 1]}" + (f" {g.year}" if g.year != day.year else "")
@@ -476,7 +487,7 @@ def _os_reading(julian: _Ends, gregorian: _Ends | None) -> DateReading:
                 f"{j.day} {MONTH_ABBR[j.month - 1]} {j.year} (Julian) is "
                 f"{day.day} {MONTH_ABBR[day.month - 1]} {day.year}, not {given}"
             )
-    date_os = "/".join(julian_text(f.year, f.month, f.day) for f in julian)
+    date_os = "/".join(julian_text(j.year, j.month, j.day) for j in julian)
     return DateReading(_joined([d.isoformat() for d in days]), date_os)
 
 

@@ -6,7 +6,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from chrono.model import LIST_FIELDS, whole_number
 from chrono.output.escape import TSV_SPECIAL, TSV_SPECIAL_IN_LINES, TSV_TABLE, escape_text, spreadsheet_safe
@@ -34,7 +34,7 @@ def human(edtf: str, date_os: str | None = None, calendar: str = "both") -> str:
     return human_date(edtf, date_os, calendar)
 
 
-def csv_writerow(out: TextIO) -> Callable[[Sequence[str]], Any]:
+def csv_writerow(out: IO[str]) -> Callable[[Sequence[str]], Any]:
     """A CSV row writer (rows end in \\n) that also quotes a cell holding a carriage return.
 
     The csv module quotes only the characters of its line terminator, so a lone \\r would end the row early.

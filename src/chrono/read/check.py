@@ -250,7 +250,7 @@ class Checker:
                 problems.append(("date_os", f"date_os must be a string, not {type_name(date_os)}"))
             elif span is not None:
                 try:
-                    why = check_old_style(date_os, date)
+                    why = check_old_style(date_os, str(date))
                 except DateError as exc:
                     why = f"date_os {date_os!r}: {exc}"
                 if why:
@@ -267,12 +267,13 @@ class Checker:
         aliases = "[]" if value is None else _list(value, "aliases", problems, encode)
         value = get("sources")
         sources_json = _quick_sources(value)
+        sources: list[dict[str, Any]]
         if sources_json is None:
             sources = _sources(value, "sources", problems)
             if not problems:
                 sources_json = _encode_sources(sources, encode)
         else:
-            sources = value
+            sources = value or []  # a list of plain entries (_quick_sources said so)
         rest: dict[str, Any] | None = None
         if not rec.keys() <= _KNOWN:
             rest = self._rest(rec, problems)
@@ -331,11 +332,14 @@ class Checker:
             sources_json = "[]"
             prior = 1.0
         else:
-            sources_json = _quick_sources(sources)
-            if sources_json is None:
+            quick_json = _quick_sources(sources)
+            if quick_json is None:
                 return None
+            sources_json = quick_json
             prior = _prior(sources) if len(sources) > 1 else 1.0
-        return self._plain_row(eid, date, span, prior, title, summary, *lists, sources_json, loc)
+        tags, people, places, aliases = lists
+        return self._plain_row(eid, date, span, prior, title, summary, tags, people, places, aliases, sources_json,
+                               loc)
 
     def quick_plain(self, match: re.Match[str], loc: int | None) -> tuple[Any, ...] | None:
         """The row of an event matched in its JSON text (see formats.plain), as quick() would make it; or None."""

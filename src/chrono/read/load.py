@@ -39,7 +39,7 @@ class ScanResult:
     count: int = 0
     problems: list[str] = field(default_factory=list)
     problem_count: int = 0
-    counts: dict[str, Any] = field(default_factory=dict)
+    counts: dict[str, dict[str, int]] | None = field(default_factory=dict)
     records: int = 0
     skipped: int = 0
 
@@ -60,8 +60,11 @@ def scan(paths: list[str], sink: Sink | None = None, options: LoadOptions | None
 
     options = options or LoadOptions()
     result = ScanResult()
-    ledger = IdLedger() if sink is None else None
-    loader = _Loader(options, sink if sink is not None else ledger.add, progress, result, notes)
+    ledger = None
+    if sink is None:
+        ledger = IdLedger()
+        sink = ledger.add
+    loader = _Loader(options, sink, progress, result, notes)
     loader.locate = locate
     # Reading creates millions of small objects and no cycles: the cyclic collector would only slow it down.
     collecting = gc.isenabled()
@@ -196,6 +199,7 @@ class _Loader:
                 if found:
                     self._problems(reader, i, norm, found)
                     continue
+                assert row is not None and rec is not None  # checked without problems
                 if declarations is not None:
                     self._declared(declarations, reader, i, norm.columns.keys, row, rec)
             if skip or not problems:
@@ -278,7 +282,7 @@ def duplicate_problems(paths: list[str], options: LoadOptions, repeated: list[st
 
     wanted = set(repeated)
     first: dict[str, tuple[str, int, str]] = {}
-    out = []
+    out: list[str] = []
     normaliser = Normaliser(options.mapping, options.order, options.strict, julian_before=options.julian_before)
     for path in paths:
         if path == STDIN:

@@ -142,13 +142,13 @@ def build_map(names: list[str], mapping: tuple[tuple[str, str], ...] = ()) -> tu
         fields[name] = field
         keys[field] = name
 
-    missing = []
+    missing: list[str] = []
     for field, column in mapping:
-        name = by_key.get(column_key(column))
-        if name is None:
+        found = by_key.get(column_key(column))
+        if found is None:
             missing.append(column)
-        elif name not in fields:
-            assign(name, field)
+        elif found not in fields:
+            assign(found, field)
     timelinejs = "year" in by_key and "headline" in by_key and "date" not in keys
     if timelinejs:
         for key in _TIMELINEJS_PARTS:
@@ -163,9 +163,9 @@ def build_map(names: list[str], mapping: tuple[tuple[str, str], ...] = ()) -> tu
         if field in keys or (timelinejs and field in ("date", "end")):
             continue
         for synonym in synonyms:
-            name = by_key.get(column_key(synonym))
-            if name is not None and name not in fields:
-                assign(name, field)
+            found = by_key.get(column_key(synonym))
+            if found is not None and found not in fields:
+                assign(found, field)
                 break
     extra = tuple(n for n in names if n not in fields)
     renamed = tuple((n, f) for n, f in fields.items() if column_key(n) != column_key(f) and not f.startswith("tl:"))
@@ -302,9 +302,10 @@ class Normaliser:
             given_id = rec.get("id")
         else:
             cmap = self._map_for(raw)
-            rec, read_from = self._rename(raw, cmap, problems)
-            if rec is None:
+            renamed, read_from = self._rename(raw, cmap, problems)
+            if renamed is None:
                 return Normalised(None, None, problems, cmap)
+            rec = renamed
             given_id = rec.get("id")
         span = self._date(rec, cmap, index, read_from, problems)
         if "id" not in rec and span is not None:
@@ -558,7 +559,8 @@ def _sheet_date(parts: dict[str, Any], prefix: str, cmap: ColumnMap,
         text = str(value).strip()
         if text.endswith(".0"):
             text = text[:-2]
-        if not _INTEGER.fullmatch(text) or (low is not None and not low <= int(text) <= high) or text == "0":
+        if not _INTEGER.fullmatch(text) or (low is not None and high is not None and not low <= int(text) <= high) \
+                or text == "0":
             what = "years (negative for BCE, no year 0)" if name == "year" else f"{name}s {low} to {high}"
             problems.append(("tl:" + prefix + name, f"{column} {text!r} is not a number of {what}"))
             return None

@@ -135,6 +135,11 @@ _EXPORTED = ("id", "date_os", "tags", "people", "places", "aliases", "sources", 
 _SLIDE_KEYS = frozenset(("start_date", "end_date", "text", "group", "unique_id", "display_date", "chrono"))
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object, or an empty one for anything else."""
+    return value if isinstance(value, dict) else {}
+
+
 def _title(summary: str, media: Any) -> str:
     """A title for a slide without a headline: the first line of its text, else of its media caption."""
     caption = media.get("caption") if type(media) is dict else None
@@ -144,7 +149,7 @@ def _title(summary: str, media: Any) -> str:
 
 def read_slide(raw: dict[str, Any]) -> Slide:
     """The event a slide describes, in the chronology format's fields (its date still to be checked)."""
-    text = raw.get("text") if type(raw.get("text")) is dict else {}
+    text = _object(raw.get("text"))
     headline, body = text.get("headline"), text.get("text")
     summary = html_to_text(body) if type(body) is str else ""
     title = (html_to_text(headline) if type(headline) is str else "") or _title(summary, raw.get("media"))
@@ -163,7 +168,7 @@ def read_slide(raw: dict[str, Any]) -> Slide:
     if type(group) is str and html_to_text(group):
         rec["tags"] = [html_to_text(html_to_text(group))]  # TimelineJS reads a group as text, then shows it as HTML
     extra = {k: v for k, v in raw.items() if k not in _SLIDE_KEYS}
-    exported = raw.get("chrono") if type(raw.get("chrono")) is dict else {}
+    exported = _object(raw.get("chrono"))
     rec.update((k, exported[k]) for k in _EXPORTED if k in exported)
     for key in ("title", "summary"):
         # The text as chrono held it, while the slide shows the same words (an edit of the slide wins).
@@ -198,7 +203,7 @@ def chronology_info(meta: dict[str, Any]) -> dict[str, Any]:
             date = span_edtf(era.get("start_date"), era.get("end_date"))
         except ValueError:
             continue
-        text = era.get("text") if type(era.get("text")) is dict else {}
+        text = _object(era.get("text"))
         headline = text.get("headline")
         eras.append({"date": date, "title": html_to_text(headline) if type(headline) is str else ""})
     if eras:

@@ -129,7 +129,8 @@ class Index:
             from chrono.store.cold import Summaries
 
             self._summaries = Summaries.from_meta(self.meta)
-        return self._summaries(loc)
+        summary: str | None = self._summaries(loc)
+        return summary
 
     @property
     def meta(self) -> dict[str, str]:
@@ -159,7 +160,8 @@ class Index:
         """The files the index was built from."""
         import json
 
-        return json.loads(self.meta.get("files", "[]"))
+        files: list[str] = json.loads(self.meta.get("files", "[]"))
+        return files
 
     # Selection -------------------------------------------------------------------------------
 
@@ -362,9 +364,11 @@ class Index:
         if filters.centre is not None and not filters.sort:
             # Nearest first: the distance between the middle of the event's days and the middle of the centre's,
             # so that a day a week later comes before a year around it; open-ended events come last.
+            from chrono.dates.days import day_number as ordinal
+
             c0, c1 = filters.centre
             middle = "(day_number(e.earliest) + day_number(e.latest)) / 2.0"
-            distance = f"COALESCE(ABS({middle} - {(day_number(c0) + day_number(c1)) / 2!r}), 1e99)"
+            distance = f"COALESCE(ABS({middle} - {(ordinal(c0) + ordinal(c1)) / 2!r}), 1e99)"
             return f"{distance}{desc}, e.earliest{desc}, e.latest{desc}, e.n{desc}"
         key = filters.sort or ("relevance" if ranked or boost else "date")
         if key == "count":
@@ -465,8 +469,9 @@ class Index:
 
     def texts(self, n: int, fields: tuple[str, ...]) -> tuple[str, ...]:
         """The fields of one event as printed text (for a line whose fields need escaping)."""
-        return self.conn.execute(f"SELECT {', '.join(text_column(f) for f in fields)} FROM events e WHERE e.n = ?",
-                                 (n,)).fetchone()
+        row: tuple[str, ...] = self.conn.execute(
+            f"SELECT {', '.join(text_column(f) for f in fields)} FROM events e WHERE e.n = ?", (n,)).fetchone()
+        return row
 
     def events(self, filters: Filters, search: Search | None = None,
                fields: Iterable[str] | None = None) -> Iterator[Event]:
@@ -477,7 +482,7 @@ class Index:
 
     def count(self, filters: Filters, search: Search | None = None) -> int:
         """How many events match (counted by SQLite, in no particular order)."""
-        n = self.select(filters._replace(sort="count", limit=None), search, columns=("COUNT(*)",)).fetchone()[0]
+        n: int = self.select(filters._replace(sort="count", limit=None), search, columns=("COUNT(*)",)).fetchone()[0]
         return n if filters.limit is None else min(n, filters.limit)
 
     def by_ids(self, ids: Iterable[str]) -> tuple[list[Event], list[str]]:
@@ -506,10 +511,11 @@ class Index:
 
     def replacement(self, retired: str) -> tuple[Any, ...] | None:
         """The row of the event that replaces a retired id (its "replaces" names it), if any."""
-        return self.conn.execute(
+        row: tuple[Any, ...] | None = self.conn.execute(
             f"SELECT {FULL_COLUMNS} FROM events e WHERE instr(e.rest, ?) > 0 AND EXISTS (SELECT 1 FROM "
             "json_each(json_extract(e.rest, '$.replaces')) j WHERE j.value = ?) LIMIT 1",
             (retired, retired)).fetchone()
+        return row
 
     def suggest_id(self, wanted: str) -> str | None:
         """The known id closest to a mistyped one."""

@@ -21,7 +21,7 @@ class Overview(NamedTuple):
 
     title: str
     description: str
-    count: int
+    events: int
     first: int | None
     last: int | None
     top_tags: list[tuple[str, int]]

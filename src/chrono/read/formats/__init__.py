@@ -43,4 +43,5 @@ def open_reader(path: str) -> Reader:
     stream = TextStream(path, display_name(path))
     stream.open()
     module, cls, _ = FORMATS[detect_kind(path, stream.head())]
-    return getattr(import_module(module), cls)(stream.name, stream)
+    reader: Reader = getattr(import_module(module), cls)(stream.name, stream)
+    return reader

@@ -45,7 +45,8 @@ def value(match: re.Match[str]) -> dict[str, Any]:
     """The event a match stands for, decoded."""
     import json
 
-    return json.loads(match.group())
+    value: dict[str, Any] = json.loads(match.group())
+    return value
 
 
 def compact_list(text: str) -> str:

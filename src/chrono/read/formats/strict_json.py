@@ -87,7 +87,7 @@ def _duplicate_key_offset(text: str, key: str, start: int = 0) -> int:
             if stack:
                 stack.pop()
         elif stack and stack[-1] is not None:
-            after = WS_RE.match(text, m.end()).end()
+            after = _skip(text, m.end())
             if text[after:after + 1] == ":":
                 s = m.group()
                 if s in stack[-1] and s == target:
@@ -103,7 +103,7 @@ def decoder() -> Any:
     return json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant)
 
 
-def json_problem(text: str, exc: Exception, start: int = 0, depth: int = 0) -> tuple[int, str]:
+def json_problem(text: str, exc: BaseException, start: int = 0, depth: int = 0) -> tuple[int, str]:
     """(offset, message) for an exception raised while decoding JSON text from start (at this nesting depth)."""
     import json
 
@@ -128,19 +128,24 @@ JSON_ERRORS: tuple[type[BaseException], ...] = (ValueError, RecursionError)
 def members(text: str, start: int) -> list[tuple[str, int, int]]:
     """The (key, key offset, value offset) of the members of the JSON object starting at start."""
     scan = decoder().raw_decode
-    out = []
-    i = WS_RE.match(text, start + 1).end()
+    out: list[tuple[str, int, int]] = []
+    i = _skip(text, start + 1)
     if text[i:i + 1] == "}":
         return out
     while True:
         key_at = i
         key, i = scan(text, i)
-        i = WS_RE.match(text, i).end() + 1
-        i = WS_RE.match(text, i).end()
+        i = _skip(text, _skip(text, i) + 1)
         value_at = i
         _, i = scan(text, i)
         out.append((key, key_at, value_at))
-        i = WS_RE.match(text, i).end()
+        i = _skip(text, i)
         if text[i:i + 1] != ",":
             return out
-        i = WS_RE.match(text, i + 1).end()
+        i = _skip(text, i + 1)
+
+
+def _skip(text: str, i: int) -> int:
+    """The index of the first character at or after i that is not JSON whitespace."""
+    m = WS_RE.match(text, i)
+    return m.end() if m is not None else i
