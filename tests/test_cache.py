@@ -191,7 +191,7 @@ def test_streaming_output(tmp_path) -> None:
 
 
 def test_progress_line_only_on_a_terminal_after_a_second(monkeypatch, capsys) -> None:
-    from chrono.store import cache
+    from chrono.store import build
 
     clock = iter([0.0, 0.5, 1.5, 1.6, 3.0, 4.0])
     monkeypatch.setattr("time.monotonic", lambda: next(clock))
@@ -204,7 +204,7 @@ def test_progress_line_only_on_a_terminal_after_a_second(monkeypatch, capsys) ->
         position = 0
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
-    progress = cache._Progress(1000)
+    progress = build.Progress(1000)
     reader = Reader()
     reader.position = 100
     progress.update(reader, 50)  # at 0.5 s: nothing yet
@@ -222,7 +222,7 @@ def test_progress_line_only_on_a_terminal_after_a_second(monkeypatch, capsys) ->
     progress.done()
     assert capsys.readouterr().err == "\r" + " " * len(line) + "\r"
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
-    quiet = cache._Progress(1000)
+    quiet = build.Progress(1000)
     quiet.update(reader, 1)
     quiet.done()
     assert not quiet.enabled and capsys.readouterr().err == ""

@@ -1,0 +1,268 @@
+"""Building an index: in memory, or into a cache entry here or (for large inputs) in a writer process, with progress.
+
+An entry is written to a temporary file and renamed into place, so concurrent first runs are safe.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from chrono.store.index import Index, connect
+
+if TYPE_CHECKING:
+    from chrono.model import LoadOptions
+    from chrono.read.formats.base import Reader
+    from chrono.read.load import ScanResult
+
+# Above this much input the index is written by a second process while this one reads and checks.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+
+
+class CacheWriteError(Exception):
+    def __init__(self, message: str, loud: bool = True) -> None:
+        super().__init__(message)
+        self.loud = loud
+
+
+def build_entry(paths: list[str], path: str, key: str, total: int, options: LoadOptions) -> Index:
+    import secrets
+
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    except OSError as exc:
+        raise CacheWriteError(str(exc), loud=False) from None
+    tmp = f"{path}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    progress = Progress(total)
+    try:
+        try:
+            if total >= PARALLEL_MIN_BYTES and _can_fork():
+                _build_in_child(paths, tmp, key, progress, options)
+            else:
+                _build_here(paths, tmp, key, progress, options)
+        finally:
+            progress.done()
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove(tmp)
+        raise CacheWriteError(exc.strerror or str(exc), loud=not _is_permission_error(exc)) from None
+    except BaseException:
+        _remove(tmp)
+        raise
+    return Index(connect(path, readonly=True))
+
+
+def _is_permission_error(exc: OSError) -> bool:
+    import errno
+
+    return exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and sys.platform != "darwin"
+
+
+def _build_here(paths: list[str], dest: str, key: str, progress: Progress, options: LoadOptions) -> None:
+    import sqlite3
+
+    from chrono.read.load import Duplicates, raise_problems, scan
+    from chrono.store.writer import Writer
+
+    try:
+        conn = connect(dest)
+        writer = Writer(conn)
+        result = scan(paths, writer.add, options, progress=progress.update, locate=True)
+        raise_problems(result)
+        try:
+            writer.finish(_meta(result, key, paths, options), result.counts, options.skip_invalid)
+        except Duplicates as exc:
+            _raise_duplicates(paths, options, exc.ids)
+        conn.close()
+    except sqlite3.OperationalError as exc:
+        raise OSError(str(exc)) from None
+
+
+def _raise_duplicates(paths: list[str], options: LoadOptions, ids: list[str]) -> None:
+    """Raise DataError placing every second use of these ids (FILE:LINE:COL)."""
+    from chrono.read.load import ScanResult, duplicate_problems, raise_problems
+
+    problems = duplicate_problems(paths, options, ids) or [f"duplicate id {i!r}; rename one of them" for i in ids]
+    raise_problems(ScanResult(problems=problems, problem_count=len(problems)))
+
+
+def _meta(result: ScanResult, key: str, paths: list[str] | None = None,
+          options: LoadOptions | None = None) -> dict[str, str]:
+    import json
+
+    from chrono.store.writer import metadata
+
+    meta = metadata(result.chronology, [r.name for r in result.readers], key)
+    if paths is not None and options is not None:
+        # Where cold.py reads summaries back from, and how to normalise them.
+        meta["paths"] = json.dumps([os.path.abspath(p) for p in paths], ensure_ascii=False)
+        meta["options"] = json.dumps({"mapping": options.mapping, "order": options.order})
+    meta["count"] = str(result.count)
+    meta["records"] = str(result.records)
+    meta["skipped"] = str(result.skipped)
+    return meta
+
+
+# The writer process's exit status when the index found ids used twice (listed in DEST.dups).
+DUPLICATES_EXIT = 3
+
+
+def _writer_process(receiver: Any, dest: str) -> None:
+    """The second process: receives batches of rows (marshalled) and writes them to the index file."""
+    import gc
+    import marshal
+    import signal
+
+    from chrono.read.load import Duplicates
+    from chrono.store.writer import Writer
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.disable()  # batches of plain tuples, no cycles: the collector would only slow the writer down
+    code = 0
+    try:
+        conn = connect(dest)
+        writer = Writer(conn)
+        while True:
+            message = marshal.loads(receiver.recv_bytes())
+            if message is None:
+                break
+            kind, payload = message
+            if kind == "rows":
+                writer.add(payload)
+            else:
+                writer.finish(*payload)
+                conn.close()
+                break
+    except Duplicates as exc:
+        with open(dest + ".dups", "wb") as f:
+            f.write(marshal.dumps(exc.ids))
+        code = DUPLICATES_EXIT
+    except BaseException:  # noqa: BLE001 - the parent reports the failure from the exit code
+        code = 1
+    os._exit(code)
+
+
+def _widen(fd: int) -> None:
+    """Let a pipe hold a megabyte (Linux), so that batches of rows pass in few steps."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass
+
+
+def _build_in_child(paths: list[str], dest: str, key: str, progress: Progress, options: LoadOptions) -> None:
+    import marshal
+    import multiprocessing
+
+    from chrono.read.load import raise_problems, scan
+
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    _widen(sender.fileno())
+    child = ctx.Process(target=_writer_process, args=(receiver, dest), daemon=True)
+    child.start()
+    receiver.close()
+
+    def send(message: Any) -> None:
+        try:
+            sender.send_bytes(marshal.dumps(message))
+        except (BrokenPipeError, ConnectionResetError):
+            raise OSError("the index writer stopped") from None
+
+    finished = False
+    try:
+        result = scan(paths, lambda rows: send(("rows", rows)), options, progress=progress.update, locate=True)
+        raise_problems(result)
+        send(("finish", (_meta(result, key, paths, options), result.counts, options.skip_invalid)))
+        finished = True
+    finally:
+        if not finished:
+            try:
+                sender.send_bytes(marshal.dumps(None))
+            except OSError:
+                pass
+        sender.close()
+        child.join()
+    if child.exitcode == DUPLICATES_EXIT:
+        with open(dest + ".dups", "rb") as f:
+            ids = marshal.loads(f.read())
+        _remove(dest + ".dups")
+        _raise_duplicates(paths, options, ids)
+    if child.exitcode != 0:
+        raise OSError("could not write the index (disk full?)")
+
+
+class Progress:
+    """A progress line on stderr for long index builds (events/s and time left): on a terminal, after a second."""
+
+    def __init__(self, total: int) -> None:
+        import time
+
+        self.total = max(total, 1)
+        self.start = time.monotonic()
+        self.shown = 0.0
+        self.done_bytes = 0
+        self.reader: Reader | None = None
+        self.width = 0
+        self.enabled = sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+
+    def update(self, reader: Reader, events: int) -> None:
+        """Show how far the build is: bytes read of all the files, events so far, their rate and the time left."""
+        if not self.enabled:
+            return
+        import time
+
+        if reader is not self.reader:
+            if self.reader is not None:
+                self.done_bytes += self.reader.stream.size  # type: ignore[attr-defined]
+            self.reader = reader
+        now = time.monotonic()
+        elapsed = now - self.start
+        if elapsed < 1.0 or now - self.shown < 0.25:
+            return
+        self.shown = now
+        done = min((self.done_bytes + reader.position) / self.total, 1.0)
+        left = elapsed * (1 - done) / done if done > 0 else 0
+        line = (f"chrono: indexing {done:4.0%}  {events:,} events  {events / elapsed:,.0f} events/s  "
+                f"about {int(left) // 60}:{int(left) % 60:02d} left")
+        sys.stderr.write("\r" + line.ljust(self.width))
+        sys.stderr.flush()
+        self.width = len(line)
+
+    def done(self) -> None:
+        """Clear the line."""
+        if self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
+
+
+def build_in_memory(paths: list[str], options: LoadOptions | None = None) -> Index:
+    """Build the index in memory (stdin, --no-cache, small files)."""
+    from chrono.model import LoadOptions
+    from chrono.read.load import Duplicates, raise_problems, scan
+    from chrono.store.writer import Writer
+
+    options = options or LoadOptions()
+    conn = connect()
+    writer = Writer(conn)
+    result = scan(paths, writer.add, options)
+    raise_problems(result)
+    try:
+        writer.finish(_meta(result, ""), result.counts, options.skip_invalid)
+    except Duplicates as exc:
+        _raise_duplicates(paths, options, exc.ids)
+    return Index(conn)
