@@ -39,6 +39,8 @@ COMMAND_MODULES = {
 
 
 HELP_TEXT = "Show this message and exit."
+# Where the root context keeps the arguments it was given (to run a command again).
+ARGS = "chrono.args"
 EXAMPLES_MARK = "\b\nExamples:"
 
 
@@ -150,13 +152,38 @@ class ChronoGroup(click.Group):
         with warnings.catch_warnings():
             capture_warnings()
             try:
-                return super().invoke(ctx)
+                return super().invoke(ctx) if ctx.parent is not None else self._invoke_root(ctx)
             except ChronoError as exc:
                 show_error(exc)
                 raise click.exceptions.Exit(exc.exit_code) from None
 
+    def _invoke_root(self, ctx: click.Context) -> Any:
+        """Run the command; when a cache entry it read turns out damaged (an SQLite error), run it once more on an
+        index built afresh, printing only what the first run had not printed."""
+        from chrono.cli.streams import Counted
+
+        counted = Counted(sys.stdout)
+        sys.stdout = counted  # type: ignore[assignment]
+        try:
+            try:
+                return super().invoke(ctx)
+            except Exception as exc:
+                if type(exc).__module__ != "sqlite3":
+                    raise
+                from chrono.store.cache import discard_damaged
+
+                if not isinstance(ctx.obj, Session) or not discard_damaged(ctx.obj.opened, exc):
+                    raise
+            counted.skip = counted.written
+            with self.make_context(ctx.info_name, list(ctx.meta.get(ARGS, [])), parent=ctx.parent) as again:
+                return super().invoke(again)
+        finally:
+            sys.stdout = counted.stream
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Spell -d as --data, -m as --map (up to the command name) before click's parser sees them."""
+        if ctx.parent is None:
+            ctx.meta[ARGS] = list(args)
         longs = _long_forms(self, ctx)
         valued = {o for p in self.get_params(ctx) if isinstance(p, click.Option) and not p.is_flag for o in p.opts}
         out = list(args)

@@ -46,6 +46,11 @@ class Session:
                 self._report_skipped(self._index)
         return self._index
 
+    @property
+    def opened(self) -> Index | None:
+        """The index, if it has been opened."""
+        return self._index
+
     def _report_skipped(self, index: Index) -> None:
         """One line on stderr saying how many records --skip-invalid left out, and how to see why."""
         meta = index.meta

@@ -21,21 +21,29 @@ PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 
 
 class CacheWriteError(Exception):
+    """The index could not be written to the cache (loud: worth a warning; a read-only cache is not)."""
+
     def __init__(self, message: str, loud: bool = True) -> None:
         super().__init__(message)
         self.loud = loud
 
 
 def build_entry(paths: list[str], path: str, key: str, total: int, options: LoadOptions) -> Index:
+    """Build the cache entry at path: into a private temporary file (0600) beside it, then renamed into place."""
     import secrets
 
+    from chrono.store.entries import apply_seal, make_private, remove_leftovers
+
+    directory = os.path.dirname(path)
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        make_private(directory)
     except OSError as exc:
         raise CacheWriteError(str(exc), loud=False) from None
+    remove_leftovers(directory)
     tmp = f"{path}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
     progress = Progress(total)
     try:
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
         try:
             if total >= PARALLEL_MIN_BYTES and _can_fork():
                 _build_in_child(paths, tmp, key, progress, options)
@@ -43,6 +51,7 @@ def build_entry(paths: list[str], path: str, key: str, total: int, options: Load
                 _build_here(paths, tmp, key, progress, options)
         finally:
             progress.done()
+        apply_seal(tmp, key)
         os.replace(tmp, path)
     except OSError as exc:
         _remove(tmp)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from chrono.errors import warn
 from chrono.model import whole_number
-from chrono.store.entries import cache_key, clear, entries, entry_path, open_entry
+from chrono.store.entries import cache_key, clear, discard_damaged, entries, entry_path, open_entry
 from chrono.store.paths import STDIN, bundled_path, cache_dir, data_paths
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from chrono.store.index import Index
 
 __all__ = ["DEFAULT_MIN_BYTES", "build_in_memory", "bundled_path", "cache_dir", "clear", "data_paths", "entries",
-           "open_index", "validate_files"]
+           "discard_damaged", "open_index", "validate_files"]
 
 # Files smaller than this are indexed in memory on every run: it takes only milliseconds.
 DEFAULT_MIN_BYTES = 32 * 1024
@@ -35,7 +35,7 @@ def _min_bytes() -> int:
 
 
 def open_index(paths: list[str], use_cache: bool = True, options: LoadOptions | None = None) -> Index:
-    """An index over the files: from the cache when it is fresh, else built (and cached when worth it)."""
+    """An index over the files: from the cache when it is fresh and trusted, else built (and cached when worth it)."""
     from chrono.model import LoadOptions
 
     options = options or LoadOptions()
@@ -47,19 +47,71 @@ def open_index(paths: list[str], use_cache: bool = True, options: LoadOptions | 
             stats = []
         if stats and sum(st.st_size for st in stats) >= _min_bytes() and all(
                 _is_regular(st) for st in stats):
-            key = cache_key(abspaths, stats, options.key())
-            path = entry_path(abspaths, options.key())
-            index = open_entry(path, key)
-            if index is not None:
-                return index
-            from chrono.store.build import CacheWriteError, build_entry
-
-            try:
-                return build_entry(paths, path, key, sum(st.st_size for st in stats), options)
-            except CacheWriteError as exc:
-                if exc.loud:
-                    warn(f"cannot write the index cache ({exc}); indexing in memory")
+            return _cached(paths, abspaths, stats, options)
     return build_in_memory(paths, options)
+
+
+def _cached(paths: list[str], abspaths: list[str], stats: list[os.stat_result], options: LoadOptions) -> Index:
+    """The entry for the files if it can be trusted, else one built in its place (or privately, for this run)."""
+    from chrono.store.entries import directory_problem
+
+    key = cache_key(abspaths, stats, options.key())
+    path = entry_path(abspaths, options.key())
+    total = sum(st.st_size for st in stats)
+    directory = os.path.dirname(path)
+    why = directory_problem(directory)
+    if why is not None:
+        warn(f"the cache directory {directory} is {why}; not using it (chmod 700 it, or set CHRONO_CACHE_DIR to a "
+             "directory of your own)")
+        return _build_private(paths, path, key, total, options)
+    found = open_entry(path, key, abspaths, options)
+    if isinstance(found, str):
+        if _replaceable(directory, path):
+            warn(f"the index cache {path} is {found}; not using it, rebuilding it")
+        else:
+            warn(f"the index cache {path} is {found}; not using it, indexing privately")
+            return _build_private(paths, path, key, total, options)
+    elif found is not None:
+        return found
+    return _build(paths, path, key, total, options)
+
+
+def _build(paths: list[str], path: str, key: str, total: int, options: LoadOptions) -> Index:
+    from chrono.store.build import CacheWriteError, build_entry
+
+    try:
+        return build_entry(paths, path, key, total, options)
+    except CacheWriteError as exc:
+        if exc.loud:
+            warn(f"cannot write the index cache ({exc}); indexing in memory")
+    return build_in_memory(paths, options)
+
+
+def _replaceable(directory: str, path: str) -> bool:
+    """Whether this user may put an entry in place of the one at path (not in a sticky directory, unless it is ours)."""
+    import stat
+
+    try:
+        if not os.stat(directory).st_mode & stat.S_ISVTX:
+            return True
+        return os.lstat(path).st_uid == os.geteuid()
+    except (OSError, AttributeError):
+        return False
+
+
+def _build_private(paths: list[str], path: str, key: str, total: int, options: LoadOptions) -> Index:
+    """Build the index for this run only, in a private temporary directory, removed as soon as the index is open."""
+    import shutil
+    import tempfile
+
+    try:
+        directory = tempfile.mkdtemp(prefix="chrono-")
+    except OSError:
+        return build_in_memory(paths, options)
+    try:
+        return _build(paths, os.path.join(directory, os.path.basename(path)), key, total, options)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def _is_regular(st: os.stat_result) -> bool:
