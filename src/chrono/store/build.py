@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from chrono.store.index import Index, connect
 
@@ -124,95 +125,52 @@ def _meta(result: ScanResult, key: str, paths: list[str] | None = None,
     return meta
 
 
-# The writer process's exit status when the index found ids used twice (listed in DEST.dups).
-DUPLICATES_EXIT = 3
-
-
-def _writer_process(receiver: Any, dest: str) -> None:
-    """The second process: receives batches of rows (marshalled) and writes them to the index file."""
-    import gc
-    import marshal
-    import signal
-
-    from chrono.read.load import Duplicates
-    from chrono.store.writer import Writer
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.disable()  # batches of plain tuples, no cycles: the collector would only slow the writer down
-    code = 0
-    try:
-        conn = connect(dest)
-        writer = Writer(conn)
-        while True:
-            message = marshal.loads(receiver.recv_bytes())
-            if message is None:
-                break
-            kind, payload = message
-            if kind == "rows":
-                writer.add(payload)
-            else:
-                writer.finish(*payload)
-                conn.close()
-                break
-    except Duplicates as exc:
-        with open(dest + ".dups", "wb") as f:
-            f.write(marshal.dumps(exc.ids))
-        code = DUPLICATES_EXIT
-    except BaseException:  # noqa: BLE001 - the parent reports the failure from the exit code
-        code = 1
-    os._exit(code)
-
-
-def _widen(fd: int) -> None:
-    """Let a pipe hold a megabyte (Linux), so that batches of rows pass in few steps."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-    except (ImportError, OSError):
-        pass
-
-
 def _build_in_child(paths: list[str], dest: str, key: str, progress: Progress, options: LoadOptions) -> None:
+    """Read and check here while a writer process (see worker.py) fills the index file."""
     import marshal
-    import multiprocessing
 
     from chrono.read.load import raise_problems, scan
+    from chrono.store.worker import DUPLICATES_EXIT, WriterProcess
 
-    ctx = multiprocessing.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
-    _widen(sender.fileno())
-    child = ctx.Process(target=_writer_process, args=(receiver, dest), daemon=True)
-    child.start()
-    receiver.close()
-
-    def send(message: Any) -> None:
-        try:
-            sender.send_bytes(marshal.dumps(message))
-        except (BrokenPipeError, ConnectionResetError):
-            raise OSError("the index writer stopped") from None
-
-    finished = False
+    dups = dest[:-len(".tmp")] + ".dups.tmp"
+    restore = _ignore_sigpipe()  # a writer that stopped is an OSError here, not the end of chrono
     try:
-        result = scan(paths, lambda rows: send(("rows", rows)), options, progress=progress.update, locate=True)
-        raise_problems(result)
-        send(("finish", (_meta(result, key, paths, options), result.counts, options.skip_invalid)))
-        finished = True
+        writer = WriterProcess(dest, dups)
+        finished = False
+        try:
+            result = scan(paths, lambda rows: writer.send(("rows", rows)), options, progress=progress.update,
+                          locate=True)
+            raise_problems(result)
+            writer.send(("finish", (_meta(result, key, paths, options), result.counts, options.skip_invalid)))
+            finished = True
+        finally:
+            code = writer.finish(stop=not finished)
     finally:
-        if not finished:
-            try:
-                sender.send_bytes(marshal.dumps(None))
-            except OSError:
-                pass
-        sender.close()
-        child.join()
-    if child.exitcode == DUPLICATES_EXIT:
-        with open(dest + ".dups", "rb") as f:
+        restore()
+    if code == DUPLICATES_EXIT:
+        with open(dups, "rb") as f:
             ids = marshal.loads(f.read())
-        _remove(dest + ".dups")
+        _remove(dups)
         _raise_duplicates(paths, options, ids)
-    if child.exitcode != 0:
+    if code < 0:
+        raise OSError(f"the index writer was killed by signal {-code}")
+    if code != 0:
         raise OSError("could not write the index (disk full?)")
+
+
+def _ignore_sigpipe() -> Callable[[], None]:
+    """Ignore SIGPIPE (main() lets it end chrono quietly); return what puts the old handling back."""
+    try:
+        import signal
+
+        old = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    except (ImportError, AttributeError, ValueError):
+        return lambda: None
+
+    def restore() -> None:
+        signal.signal(signal.SIGPIPE, old)
+
+    return restore
 
 
 class Progress:
