@@ -309,6 +309,9 @@ def main(argv: list[str] | None = None) -> None:
         import _signal as signals  # the C module: `signal` would also build enums we do not need
     except ImportError:  # pragma: no cover - every CPython has it
         import signal as signals  # type: ignore[no-redef]
+    from chrono.cli.streams import guard_standard_streams
+
+    guard_standard_streams()
     if hasattr(signals, "SIGPIPE"):
         # Like other Unix filters, end quietly when the reader of a pipe goes away (chrono list | head -1).
         signals.signal(signals.SIGPIPE, signals.SIG_DFL)
