@@ -340,10 +340,11 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def _output_from(kw: dict[str, Any]) -> Output:
     from chrono.output.render import Output, terminal_width, use_color
 
-    fmt = kw.pop("fmt") or ("table" if sys.stdout.isatty() else "tsv")
+    terminal = sys.stdout.isatty()
+    fmt = kw.pop("fmt") or ("table" if terminal else "tsv")
     style = kw.pop("style") or "simple"
     return Output(
         format=fmt, style=style, fields=kw.pop("fields"), header=not kw.pop("no_header"),
         count=kw.pop("count"), calendar=kw.pop("calendar") or "both",
-        color=fmt == "table" and use_color(), width=terminal_width(), raw=kw.pop("raw"),
+        color=fmt == "table" and use_color(), width=terminal_width(), raw=kw.pop("raw"), terminal=terminal,
     )
