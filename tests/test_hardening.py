@@ -112,6 +112,18 @@ def test_tables_and_show_escape_control_characters(run) -> None:
     assert "\x1b" not in show and "\u202e" not in show and "\\x1b[31m" in show
 
 
+@pytest.mark.parametrize("style", ["github", "pipe"])
+def test_markdown_tables_escape_pipes_and_html(run, tmp_path, style: str) -> None:
+    """Issue 20, case 9: a | in the data is not an extra column, raw HTML is not live when the Markdown is rendered
+    (as `export --to markdown` writes them)."""
+    data = tmp_path / "md.json"
+    data.write_text(json.dumps([{"date": "1934", "title": "A | B <img src=x onerror=alert(1)>", "tags": ["x"]}]),
+                    encoding="utf-8")
+    table = run("list", "-f", "table", "--style", style, "-F", "date,title", data=data).stdout.splitlines()
+    assert table[2] == "| 1934   | A \\| B \\<img src=x onerror=alert(1)\\> |"
+    assert all(line.count("|") - line.count("\\|") == 3 for line in table)
+
+
 def test_tsv_keeps_each_event_on_one_line(run) -> None:
     out = run("list", "-f", "tsv", "-F", "id,title,summary", data=HOSTILE).stdout
     lines = out.splitlines()

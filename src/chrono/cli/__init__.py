@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 import click
 
 from chrono import __version__
-from chrono.cli.options import Session, load_options
+from chrono.cli.options import Session, date_order, load_options
 from chrono.errors import EXIT_INTERRUPTED, EXIT_USAGE, ChronoError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -214,18 +214,18 @@ _CLI_HELP, _CLI_EXAMPLES = split_examples("""Query a chronology: list, search, f
               help="Chronology file (.json, .jsonl, .csv, .tsv; - for stdin). Repeat to merge. [env: CHRONO_DATA]")
 @click.option("-m", "--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
               help="Read this column (or JSON key) as this field, e.g. -m title=Ereignis. Repeatable.")
-@click.option("--dayfirst", "order", flag_value="dayfirst", help="Read numeric dates such as 12/1/1934 day first.")
-@click.option("--monthfirst", "order", flag_value="monthfirst", help="Read numeric dates month first.")
+@click.option("--dayfirst", is_flag=True, help="Read numeric dates such as 12/1/1934 day first.")
+@click.option("--monthfirst", is_flag=True, help="Read numeric dates month first.")
 @click.option("--skip-invalid", is_flag=True,
               help="Load the valid records and leave out those with problems (counted on stderr).")
 @click.option("--no-cache", is_flag=True, help="Build the index afresh in memory; do not read or write the cache.")
 @click.option("-V", "--version", is_flag=True, is_eager=True, expose_value=False, help="Show the version and exit.",
               callback=lambda ctx, param, value: _show_version(ctx) if value and not ctx.resilient_parsing else None)
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[str, ...], mapping: tuple[str, ...], order: str | None,
+def cli(ctx: click.Context, data: tuple[str, ...], mapping: tuple[str, ...], dayfirst: bool, monthfirst: bool,
         skip_invalid: bool, no_cache: bool) -> None:
     """Query a chronology (the help text is _CLI_HELP, with its examples as the epilog)."""
-    ctx.obj = Session(data, no_cache, load_options(mapping, order, skip_invalid))
+    ctx.obj = Session(data, no_cache, load_options(mapping, date_order(dayfirst, monthfirst), skip_invalid))
     if ctx.invoked_subcommand is None:
         _overview(ctx.obj)
 

@@ -180,12 +180,19 @@ def get_session(ctx: click.Context) -> Session:
     if not isinstance(root.obj, Session):
         params = root.params
         try:
-            options = load_options(params.get("mapping") or (), params.get("order"),
-                                   bool(params.get("skip_invalid")))
-        except click.BadParameter:
+            order = date_order(bool(params.get("dayfirst")), bool(params.get("monthfirst")))
+            options = load_options(params.get("mapping") or (), order, bool(params.get("skip_invalid")))
+        except click.UsageError:
             options = None
         root.obj = Session(tuple(params.get("data") or ()), bool(params.get("no_cache")), options)
     return root.obj
+
+
+def date_order(dayfirst: bool, monthfirst: bool) -> str | None:
+    """The order of numeric dates the group's --dayfirst or --monthfirst asks for (both at once: a usage error)."""
+    if dayfirst and monthfirst:
+        raise click.UsageError("give --dayfirst or --monthfirst, not both (12/1/1934 is read one way or the other)")
+    return "dayfirst" if dayfirst else "monthfirst" if monthfirst else None
 
 
 def load_options(mapping: tuple[str, ...], order: str | None, skip_invalid: bool) -> LoadOptions:

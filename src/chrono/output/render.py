@@ -24,6 +24,8 @@ DEFAULT_FIELDS = ("id", "date", "title", "tags")
 SHRINKABLE = ("summary", "note", "extra", "sources", "aliases", "people", "places", "title", "tags", "alt_dates",
               "description")
 ELLIPSIS = "\u2026"
+# Table styles that are Markdown, whose cells escape Markdown's own characters.
+MARKDOWN_STYLES = ("github", "pipe")
 CHUNK = 512
 
 def human(edtf: str, date_os: str | None = None, calendar: str = "both") -> str:
@@ -422,7 +424,12 @@ def table(headers: Sequence[str], rows: list[list[str]], out: Output) -> str:
     """A tabulate table of escaped cells, shrunk to the terminal width by truncating long text."""
     from tabulate import tabulate
 
-    cells = [[escape_text(c) for c in r] for r in rows]
+    if out.style in MARKDOWN_STYLES:
+        from chrono.output.escape import markdown_text
+
+        cells = [[markdown_text(c) for c in r] for r in rows]
+    else:
+        cells = [[escape_text(c) for c in r] for r in rows]
     heads = list(headers)
     if out.header and out.color:
         shown = [bold(h) for h in heads]
