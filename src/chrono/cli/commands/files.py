@@ -183,6 +183,8 @@ def cache_group() -> None:
     Files of 32 KB or more are indexed once and the index is kept in
     CHRONO_CACHE_DIR, else $XDG_CACHE_HOME/chrono, else ~/.cache/chrono.
     An entry is rebuilt when its file changes; --no-cache bypasses it.
+    The cache is private (0700, entries 0600): an entry is used only when
+    you own it and nobody else can write it.
 
     \b
     Examples:
@@ -209,7 +211,7 @@ def _cache_info(output: Output) -> None:
 
 
 def _cache_clear() -> None:
-    """Delete every cache entry (they are rebuilt when needed).
+    """Delete your cache entries (they are rebuilt when needed), and nothing else.
 
     \b
     Examples:
