@@ -254,3 +254,42 @@ def test_an_error_from_an_index_built_in_this_run_is_not_retried(run, monkeypatc
     monkeypatch.setattr(Index, "events", failing)
     with pytest.raises(sqlite3.DatabaseError):
         run("list", "-f", "jsonl")
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root and setpriv for a second user")
+def test_an_entry_planted_in_a_shared_cache_is_not_served_to_another_user() -> None:
+    """The attack as filed, with two users: root plants a forged entry under the victim's key in a shared sticky
+    directory; chrono run by nobody ignores it, warns once, and answers from the file."""
+    import tempfile
+
+    from chrono.store.entries import apply_seal
+
+    top = Path(tempfile.mkdtemp(prefix="chrono-shared-", dir="/tmp"))
+    try:
+        os.chmod(top, 0o755)
+        data = synthetic(top / "big.json", 400)
+        os.chmod(data, 0o644)
+        shared = top / "shared"
+        shared.mkdir()
+        os.chmod(shared, 0o1777)
+        env = subprocess_env(CHRONO_CACHE_DIR=str(shared), HOME=str(top))
+        as_nobody = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+        probe = subprocess.run([*as_nobody, *chrono_cmd(), "--version"], capture_output=True, env=env, timeout=60)
+        if probe.returncode != 0:
+            pytest.skip(f"this Python cannot run as an unprivileged user: {probe.stderr[-200:]!r}")
+        argv = [*chrono_cmd(), "-d", str(data), "list", "-f", "tsv", "-F", "id,title"]
+        expected = subprocess.run([*as_nobody, *argv[:-5], "--no-cache", *argv[-5:]], capture_output=True, text=True,
+                                  env=env, timeout=120)
+        assert expected.returncode == 0 and expected.stdout
+        subprocess.run(argv, capture_output=True, env=env, timeout=120, check=True)  # root's entry, under the key
+        (entry,) = cache_files(shared)
+        forge(entry)
+        os.chmod(entry, 0o644)
+        apply_seal(str(entry), sqlite3.connect(entry).execute("SELECT value FROM meta WHERE key = 'key'").fetchone()[0])
+        victim = subprocess.run([*as_nobody, *argv], capture_output=True, text=True, env=env, timeout=120)
+        assert victim.returncode == 0 and victim.stdout == expected.stdout and "FORGED" not in victim.stdout
+        assert victim.stderr == f"chrono: warning: the index cache {entry} is owned by another user; not using it, " \
+                                "indexing privately\n"
+        assert cache_files(shared) == [entry] and entry.stat().st_uid == 0
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
