@@ -163,7 +163,7 @@ class ChronoGroup(click.Group):
         from chrono.cli.streams import Counted
 
         counted = Counted(sys.stdout)
-        sys.stdout = counted  # type: ignore[assignment]
+        sys.stdout = counted
         try:
             try:
                 return super().invoke(ctx)

@@ -4,29 +4,39 @@ written, so that a command run again (after a damaged cache entry) prints only w
 from __future__ import annotations
 
 import errno
-import io
 import os
 import sys
 from typing import Any
 
 
-class ClosedOutput(io.TextIOBase):
+class ClosedOutput:
     """A standard stream that was closed when chrono started: writing to it is an error (cannot write output)."""
 
     encoding = "utf-8"
+    errors = "strict"
 
     def __init__(self, silent: bool = False) -> None:
-        super().__init__()
         self.silent = silent
-
-    def writable(self) -> bool:
-        """It takes writes (and fails them)."""
-        return True
 
     def write(self, text: str) -> int:
         """Fail, as a closed descriptor does (stderr: drop the text, there is nowhere to say anything)."""
         if self.silent:
             return len(text)
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:
+        """Nothing was written."""
+
+    def isatty(self) -> bool:
+        """Not a terminal."""
+        return False
+
+    def writable(self) -> bool:
+        """It takes writes (and fails them)."""
+        return True
+
+    def fileno(self) -> int:
+        """There is no descriptor."""
         raise OSError(errno.EBADF, "standard output is closed")
 
 

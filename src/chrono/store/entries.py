@@ -26,12 +26,15 @@ if TYPE_CHECKING:
     from chrono.model import LoadOptions
 
 SUFFIX = ".sqlite"
+# Owners and permission bits decide who may write a file (not so on Windows, whose st_uid is always 0).
+POSIX = hasattr(os, "geteuid")
 # chrono's own files in a cache directory: entries, and the temporary files of builds (with the builder's pid).
-ENTRY_NAME = re.compile(r"[\w.-]{0,60}(?:\+[0-9]+)?-[0-9a-f]{16}\.sqlite")
-TEMPORARY_NAME = re.compile(r"(?P<entry>[\w.+-]+\.sqlite)\.(?P<pid>[0-9]+)-[0-9a-f]{8}(?:\.dups)?\.tmp")
+# (Patterns as text: compiled when first used, not by every query that imports this module.)
+ENTRY_NAME = r"[\w.-]{0,60}(?:\+[0-9]+)?-[0-9a-f]{16}\.sqlite"
+TEMPORARY_NAME = r"(?P<entry>[\w.+-]+\.sqlite)\.(?P<pid>[0-9]+)-[0-9a-f]{8}(?:\.dups)?\.tmp"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # What SQLite says of a damaged file (not of a query): the search turns its other errors into usage errors.
-DAMAGE = re.compile(r"malformed|corrupt|user-defined function raised|disk I/O|not a database")
+DAMAGE = r"malformed|corrupt|user-defined function raised|disk I/O|not a database"
 
 
 def cache_key(abspaths: list[str], stats: list[os.stat_result], options: str = "") -> str:
@@ -80,7 +83,7 @@ def sealed(st: os.stat_result, key: str) -> bool:
 
 
 def _uid() -> int:
-    return os.geteuid() if hasattr(os, "geteuid") else -1
+    return os.geteuid() if POSIX else 0
 
 
 def untrusted_directory(st: os.stat_result) -> str | None:
@@ -88,6 +91,8 @@ def untrusted_directory(st: os.stat_result) -> str | None:
     writable by nobody else, unless it is sticky (then nobody else can replace this user's entries)."""
     if not stat.S_ISDIR(st.st_mode):
         return "not a directory"
+    if not POSIX:
+        return None  # owners and modes are not what protects files there
     if st.st_uid not in (_uid(), 0):
         return "owned by another user"
     if st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX:
@@ -99,6 +104,8 @@ def untrusted_entry(st: os.stat_result) -> str | None:
     """Why an entry cannot be trusted (None when it can): this user owns it and nobody else can write it."""
     if not stat.S_ISREG(st.st_mode):
         return "not a regular file"
+    if not POSIX:
+        return None
     if st.st_uid != _uid():
         return "owned by another user"
     if st.st_mode & 0o022:
@@ -143,7 +150,7 @@ class EntryIndex(Index):
             return super().select(*args, **kwargs)
         except UsageError as exc:
             cause = exc.__context__
-            if cause is not None and type(cause).__module__ == "sqlite3" and DAMAGE.search(str(cause)):
+            if cause is not None and type(cause).__module__ == "sqlite3" and re.search(DAMAGE, str(cause)):
                 raise cause from None
             raise
 
@@ -171,15 +178,14 @@ def open_entry(path: str, key: str, abspaths: list[str], options: LoadOptions) -
             os.fchmod(fd, 0o600)  # an entry of an older chrono: private from now on
         # SQLite opens the file this descriptor holds (on Linux), not whatever the name may lead to by then.
         proc = f"/proc/self/fd/{fd}"
-        conn = _open_whole(proc if os.path.exists(proc) else path, path, st)
+        conn, stored = _open_whole(proc if os.path.exists(proc) else path, path, st)
     except OSError:
         return None
     finally:
         os.close(fd)
     if conn is None:
         return None
-    row = conn.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
-    if row is None or row[0] != key:
+    if stored != key:
         conn.close()
         return None
     if not sealed(st, key):
@@ -189,9 +195,9 @@ def open_entry(path: str, key: str, abspaths: list[str], options: LoadOptions) -
     return EntryIndex(conn, path, abspaths, options, (st.st_dev, st.st_ino))
 
 
-def _open_whole(name: str, path: str, st: os.stat_result) -> sqlite3.Connection | None:
-    """A read-only connection to an entry whose size is what its header says and whose meta table reads; else
-    None, after a warning."""
+def _open_whole(name: str, path: str, st: os.stat_result) -> tuple[sqlite3.Connection | None, str | None]:
+    """A read-only connection to an entry whose size is what its header says, and the key its meta table holds;
+    else None, after a warning."""
     import sqlite3
 
     conn = None
@@ -202,13 +208,13 @@ def _open_whole(name: str, path: str, st: os.stat_result) -> sqlite3.Connection 
         page_size = conn.execute("PRAGMA page_size").fetchone()[0]
         if pages * page_size != st.st_size or pages == 0:
             raise sqlite3.DatabaseError(f"file is {st.st_size} bytes, its header says {pages * page_size}")
-        conn.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
+        row = conn.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
     except sqlite3.Error as exc:
         if conn is not None:
             conn.close()
         warn(f"the index cache {path} is damaged ({exc}); rebuilding it")
-        return None
-    return conn
+        return None, None
+    return conn, row[0] if row is not None else None
 
 
 def discard_damaged(index: Index | None, error: BaseException) -> bool:
@@ -249,7 +255,7 @@ def leftovers(directory: str) -> list[str]:
         return []
     out = []
     for name in names:
-        m = TEMPORARY_NAME.fullmatch(name)
+        m = re.fullmatch(TEMPORARY_NAME, name)
         if m is None or _alive(int(m["pid"])):
             continue
         path = os.path.join(directory, name)
@@ -281,7 +287,7 @@ def _chrono_files(directory: str) -> list[tuple[str, os.stat_result]]:
         return []
     out = []
     for name in names:
-        if ENTRY_NAME.fullmatch(name):
+        if re.fullmatch(ENTRY_NAME, name):
             path = os.path.join(directory, name)
             try:
                 out.append((path, os.lstat(path)))
