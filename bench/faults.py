@@ -118,6 +118,7 @@ def kill_trials(data: Path, cache: Path, trials: int, seed: int, tally: Counter[
         time.sleep(rng.uniform(0.0, span))
         writers = [p for p in session_processes(proc.pid) if p != proc.pid]
         victim = writers[0] if writers and rng.random() < 0.3 else proc.pid
+        building = any(cache.glob("*.tmp"))
         where = f"trial {trial} (seed {seed}, {'writer' if victim != proc.pid else 'chrono'} killed)"
         try:
             os.kill(victim, signal.SIGKILL)
@@ -140,7 +141,7 @@ def kill_trials(data: Path, cache: Path, trials: int, seed: int, tally: Counter[
             if outcome and "index writer" not in err.decode():
                 failures.append(f"{where}: {outcome}")
         tally["writer killed" if victim != proc.pid else "finished before the kill" if proc.returncode == 0
-              else "chrono killed"] += 1
+              else "chrono killed while building" if building else "chrono killed before or after building"] += 1
         after = run(args, env)
         if (problem := bad_outcome(after, expected)) is not None:
             failures.append(f"{where}, the next run: {problem}")
@@ -184,7 +185,7 @@ def corrupt_trials(data: Path, cache: Path, trials: int, seed: int, tally: Count
         problem = bad_outcome(result, expected[number])
         if problem is not None:
             failures.append(f"trial {trial} (seed {seed}, {'disk' if disk else 'write'}): {queries[number]}: {problem}")
-        tally[("rebuilt" if result.stderr else "answered") + (" (damage on disk)" if disk else " (damage written)")] += 1
+        tally[("rebuilt" if result.stderr else "answered") + (" (damage on disk)" if disk else " (written)")] += 1
     pristine.unlink()
     return failures
 
