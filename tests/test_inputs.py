@@ -52,6 +52,16 @@ def test_a_file_of_nul_bytes_and_utf16_are_not_text(run, tmp_path) -> None:
     assert result.exit_code == 2 and result.stderr.startswith(f"{utf16}:1:2: not a text file (a NUL byte at offset 1)")
 
 
+def test_a_nul_in_the_data_after_the_first_line_is_the_datas_own(run, tmp_path) -> None:
+    """A CSV export of a title holding a NUL reads back (only a NUL on the first line says: not text)."""
+    data = tmp_path / "nul.json"
+    data.write_text('[{"date": "1934", "title": "a\\u0000b"}]', encoding="utf-8")
+    out = tmp_path / "nul.csv"
+    assert run("export", "--to", "csv", "-o", str(out), data=data).exit_code == 0
+    assert b"\0" in out.read_bytes()
+    assert run("list", "-f", "json", "-F", "title", data=out).stdout == '[\n{"title": "a\\u0000b"}\n]\n'
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 @pytest.mark.parametrize(("endless", "message"), [
     (b"\0" * 65536, ":1:1: not a text file (a NUL byte at offset 0)"),

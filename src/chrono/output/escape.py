@@ -45,9 +45,9 @@ def terminal_marks(text: str) -> str:
     return re.sub(_MARKS, _visible, text)
 
 
-def markdown_text(text: str) -> str:
-    """Text for a Markdown table cell: escaped for a terminal, and Markdown's own characters (| ends a cell, < starts
-    HTML) after a backslash, as `export --to markdown` writes them."""
+def markdown_cell(text: str) -> str:
+    """Text for a Markdown table cell: escaped for a terminal (a line break too), and Markdown's own characters
+    (| ends a cell, < starts HTML) after a backslash, as `export --to markdown` writes them."""
     return escape_text(text).translate(MARKDOWN_SPECIAL)
 
 

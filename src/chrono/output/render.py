@@ -425,9 +425,9 @@ def table(headers: Sequence[str], rows: list[list[str]], out: Output) -> str:
     from tabulate import tabulate
 
     if out.style in MARKDOWN_STYLES:
-        from chrono.output.escape import markdown_text
+        from chrono.output.escape import markdown_cell
 
-        cells = [[markdown_text(c) for c in r] for r in rows]
+        cells = [[markdown_cell(c) for c in r] for r in rows]
     else:
         cells = [[escape_text(c) for c in r] for r in rows]
     heads = list(headers)

@@ -1,7 +1,7 @@
 """A file's text read in bounded chunks: UTF-8 decoded as it comes, with the exact place of any bad byte.
 
 Memory stays bounded whatever the input, a device or a pipe that never ends included: input that is not
-text at its start (a NUL byte in the first chunk) and a line or record longer than MAX_RECORD are data
+text at its start (a NUL byte on its first line) and a line or record longer than MAX_RECORD are data
 errors with their place.
 """
 
@@ -135,8 +135,10 @@ class TextStream:
                 self.bytes_read += len(raw)
                 if first and text:
                     first = False
-                    if "\0" in text:
-                        raise self._not_text(raw)
+                    if "\0" in text:  # on the first line: not text (a NUL later on is the data's own)
+                        end = raw.find(b"\n")
+                        if b"\0" in (raw if end < 0 else raw[:end]):
+                            raise self._not_text(raw)
                     if text.startswith("\ufeff"):
                         text = text[1:]
                         self.bom = 3
