@@ -8,8 +8,22 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from chrono.cli import cli
+
+# Hypothesis in CI is derandomized, so that a failure there is the same failure here. CHRONO_HYPOTHESIS=long runs
+# each property with ten times the examples and fresh randomness (run it before a release; turn what it finds
+# into example tests).
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("long", deadline=None, print_blob=True)
+PROFILE = os.environ.get("CHRONO_HYPOTHESIS", "ci")
+settings.load_profile(PROFILE)
+
+
+def examples(n: int) -> int:
+    """How many examples a property runs: n in CI, ten times n in the long profile."""
+    return n * (10 if PROFILE == "long" else 1)
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"

@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINI, chrono_cmd, subprocess_env
+from conftest import MINI, chrono_cmd, examples, subprocess_env
 
 
 def synthetic(path: Path, n: int, seed: int = 1, word: str = "kirov") -> Path:
@@ -139,7 +139,7 @@ events_strategy = st.lists(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(events=events_strategy, query=st.sampled_from(["kirov", "party", "a", "лев", "-famine", "tag:war"]))
 def test_same_output_with_and_without_the_cache(run, tmp_path, monkeypatch, events, query) -> None:
     monkeypatch.setenv("CHRONO_CACHE_MIN_BYTES", "0")

@@ -18,7 +18,7 @@ from chrono.errors import DataError
 from chrono.read.load import scan
 from chrono.store.cache import build_in_memory
 from chrono.store.query import Filters
-from conftest import DATA, MINI, chrono_cmd, subprocess_env
+from conftest import DATA, MINI, chrono_cmd, examples, subprocess_env
 
 BAD = DATA / "bad"
 EXPECTED = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
@@ -153,7 +153,7 @@ def test_error_messages_escape_hostile_text(run, tmp_path) -> None:
 # Any bytes, any query ------------------------------------------------------------------------------
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=400), st.sampled_from([".json", ".jsonl", ".csv", ".txt"]))
 def test_any_bytes_give_a_clean_error_or_a_chronology(tmp_path, content: bytes, suffix: str) -> None:
     path = tmp_path / f"fuzz{suffix}"
@@ -175,7 +175,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.dictionaries(st.sampled_from(["id", "date", "title", "summary", "tags", "sources", "people",
                                                  "date_os", "certainty", "alt_dates", "x"]), json_values, max_size=8),
                 max_size=4))
@@ -188,7 +188,7 @@ def test_any_json_records_give_a_clean_error_or_a_chronology(tmp_path, records: 
         assert all(p.startswith(str(path)) for p in exc.problems)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.text(max_size=40))
 def test_any_search_text_gives_results_nothing_or_a_usage_error(text: str) -> None:
     from click.testing import CliRunner

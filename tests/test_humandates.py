@@ -11,16 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chrono.dates.edtf import (
-    DateError,
-    check_old_style,
-    day_span,
-    gregorian_to_julian,
-    human,
-    month_end,
-    parse_edtf,
-)
+from chrono.dates.calendars import check_old_style, gregorian_to_julian
+from chrono.dates.days import Day, month_end
+from chrono.dates.edtf import DateError, day_span, parse_edtf
+from chrono.dates.human import human
 from chrono.dates.humandates import DateReading, read_date, read_range
+from conftest import examples
 
 EN, EM = "\u2013", "\u2014"
 
@@ -201,11 +197,11 @@ def test_ambiguous(text: str, readings: tuple[str, str]) -> None:
         (f"1917{EN}22", None, f"write both years in full, e.g. 1917{EN}1922"),
         ("1917 - 22", None, "two-digit"),
         ("1930s-40s", None, "two-digit"),
-        ("19345", None, "not four digits"),
-        ("1 Dec 19345", None, "not four digits"),
-        ("990", None, "write years as YYYY (e.g. 0990)"),
-        ("0000", None, "year 0"),
-        ("1 Dec 0000", None, "year 0"),
+        ("19345", None, "more than four digits"),
+        ("1 Dec 19345", None, "more than four digits"),
+        ("0", None, "there is no year 0"),
+        ("1 Dec 0000", None, "there is no year 0"),
+        ("0 BC", None, "there is no year 0"),
         ("30 February 1934", None, "day 30 is not in February 1934"),
         ("29 Feb 1900", None, "day 29 is not in February 1900"),
         ("31/4/1934", None, "day 31 is not in April 1934"),
@@ -227,10 +223,10 @@ def test_ambiguous(text: str, readings: tuple[str, str]) -> None:
         (f"winter 1932{EN}1934", None, "not two consecutive years"),
         ("1935s", None, "e.g. 1930s"),
         ("1 Dec 1934 16:30", None, "times are not part of a chronology date; give the day only, e.g. 1934-12-01"),
-        ("1934-12-01T16:30:00", None, "times are not part"),
+
         ("1 Dec 1934 4pm", None, "times are not part"),
         ("Monday 1 Dec 1934", None, "1 Dec 1934 was a Saturday, not a Monday"),
-        ("before 1930", None, "until 1929"),
+        ("before", None, "before 1929, after 400 BC"),
         ("early 1930s", None, "not a date"),
         ("Dec 12", None, "no year"),
         # Old Style.
@@ -248,8 +244,7 @@ def test_ambiguous(text: str, readings: tuple[str, str]) -> None:
         ("25 Oct (7 Nov 1917", None, "brackets"),
         ("1 Dec 1934 (Saturday)", None, "a day or two days"),
         (f"26 Oct (8 Nov) 1917 {EN} 25 Oct (7 Nov) 1917", None, "before it starts"),
-        ("31 Dec 9999 O.S.", None, "outside years 1-9999"),
-        ("1 Jan 0001 O.S.", None, "outside years 1-9999"),
+        ("31 Dec 9999 O.S.", None, "years have four digits"),
         # Found by the crash hunt below: each once escaped as a ValueError.
         ("13\u00b2", None, "no year written in full"),
         ("(()Sept)", None, "brackets"),
@@ -280,6 +275,10 @@ def test_bad_order_is_a_programming_error() -> None:
         ("Dec 1934", "spring 1935", DateReading("1934-12/1935-21")),
         ("12/1/1934", "13/1/1934", DateReading("1934-01-12/1934-01-13")),  # dayfirst below
         ("24 Apr (7 May) 1917", "29 Apr 1917 O.S.", DateReading("1917-05-07/1917-05-12", "1917-04-24/1917-04-29")),
+        # A range in one cell: the start cell's first day starts it, the end cell's last day ends it.
+        ("1917-1922", "1930", DateReading("1917/1930")),
+        ("30 May 1381", "Between 25 Jun 1381 and 26 Jun 1381", DateReading("1381-05-30/1381-06-26")),
+        ("55 BC", "54 BC", DateReading("-0054/-0053")),
     ],
 )
 def test_read_range(start: str, end: str, expected: DateReading) -> None:
@@ -291,7 +290,6 @@ def test_read_range(start: str, end: str, expected: DateReading) -> None:
     [
         ("1922", "1917", "the range ends (1917) before it starts (1922)"),
         ("", "1930", "without a start"),
-        ("1917-1922", "1930", "the start date '1917-1922' is itself a range"),
         ("1930", "from 1940", "the end date"),
         ("1930", "Dec 34", "end date: two-digit"),
         ("12/1/1934", "1935", "start date: '12/1/1934' is ambiguous"),
@@ -368,7 +366,7 @@ def old_style_values(draw: st.DrawFn) -> tuple[str, str]:
     first = draw(st.dates(dt.date(1100, 1, 1), dt.date(1918, 2, 13)))
     days = [first] if draw(st.booleans()) else [first, first + dt.timedelta(days=draw(st.integers(0, 70)))]
     edtf = "/".join(d.isoformat() + draw(QUALIFIER) for d in days)
-    date_os = "/".join("{:04d}-{:02d}-{:02d}".format(*gregorian_to_julian(d)) for d in days)
+    date_os = "/".join("{:04d}-{:02d}-{:02d}".format(*gregorian_to_julian(Day(d.year, d.month, d.day))) for d in days)
     return edtf, date_os
 
 
@@ -381,14 +379,19 @@ def _oracle_accepts(out: str) -> bool:
 
     value = oracle(out)
     span = parse_edtf(out)
+
+    def day(struct: object) -> Day:
+        found = struct_time_to_date(struct)
+        return Day(found.year, found.month, found.day)
+
     if not out.startswith(".."):
-        assert struct_time_to_date(value.lower_strict()) == span.earliest, out
+        assert day(value.lower_strict()) == span.earliest, out
     if not out.endswith("..") and not out.endswith("-24"):  # the package ends winter on 31 December
-        assert struct_time_to_date(value.upper_strict()) == span.latest, out
+        assert day(value.upper_strict()) == span.latest, out
     return True
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(values())
 def test_human_reads_back(edtf: str) -> None:
     shown = human(edtf)
@@ -399,7 +402,7 @@ def test_human_reads_back(edtf: str) -> None:
     _oracle_accepts(got.edtf)
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=examples(800), deadline=None)
 @given(old_style_values(), st.sampled_from(["both", "julian"]))
 def test_human_old_style_reads_back(value: tuple[str, str], calendar: str) -> None:
     edtf, date_os = value
@@ -411,7 +414,7 @@ def test_human_old_style_reads_back(value: tuple[str, str], calendar: str) -> No
     _oracle_accepts(got.edtf)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(values())
 def test_edtf_reads_as_is(edtf: str) -> None:
     assert read_date(f"  {edtf} ") == DateReading(edtf)
@@ -424,7 +427,7 @@ PIECES = st.sampled_from([
 ])
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(st.lists(PIECES, max_size=9).map("".join), st.sampled_from([None, "dayfirst", "monthfirst"]))
 def test_any_text_reads_or_raises_date_error(text: str, order: str | None) -> None:
     try:

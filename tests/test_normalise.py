@@ -126,7 +126,8 @@ def test_unknown_columns_are_kept_under_extra(tmp_path: Path) -> None:
     path = write(tmp_path, "b.json", json.dumps([{"date": "1934", "title": "T", "url": "https://x", "n": [1, 2],
                                                   "extra": {"kept": True}}]))
     (event,) = events_of(path)
-    assert event.extra == {"kept": True, "url": "https://x", "n": [1, 2]}
+    assert event.extra == {"kept": True, "n": [1, 2]}
+    assert event.sources == ({"url": "https://x"},), "a url is a source's web address"
 
 
 def test_timelinejs_rows(tmp_path: Path) -> None:
@@ -166,10 +167,10 @@ def test_timelinejs_rows(tmp_path: Path) -> None:
     [("1934,,1,A,", ":2:3: event #1: Day gives a day but no month"),
      (",12,1,A,", ":2:1: event #1: Year is empty; a row needs a year"),
      ("1934,13,,A,", ":2:2: event #1: Month '13' is not a number of months 1 to 12"),
-     ("1934,2,30,A,", ":2:3: event #1: 1934-02-30: day 30 is not in February 1934 (1-28)"),
-     ("-44,3,15,A,", ":2:1: event #1: Year '-44' is not a number of years 1 to 9999"),
-     ("²,,,A,", ":2:1: event #1: Year '²' is not a number of years 1 to 9999"),
-     ("--5,,,A,", ":2:1: event #1: Year '--5' is not a number of years 1 to 9999"),
+     ("1934,2,30,A,", ":2:3: event #1: day 30 is not in February 1934 (1-28)"),
+     ("0,3,15,A,", ":2:1: event #1: Year '0' is not a number of years (negative for BCE, no year 0)"),
+     ("²,,,A,", ":2:1: event #1: Year '²' is not a number of years (negative for BCE, no year 0)"),
+     ("--5,,,A,", ":2:1: event #1: Year '--5' is not a number of years (negative for BCE, no year 0)"),
      ("1934,１２,,A,", ":2:2: event #1: Month '１２' is not a number of months 1 to 12")],
 )
 def test_timelinejs_bad_dates(tmp_path: Path, row: str, message: str) -> None:
@@ -240,12 +241,21 @@ def test_two_digit_years_are_errors(tmp_path: Path, cell: str) -> None:
 def test_no_date_or_title_column(tmp_path: Path) -> None:
     path = write(tmp_path, "a.csv", "Datum,Titel\n1934,Kirov\n")
     (problem,) = scan([path]).problems
-    assert problem == (f"{path}:1:1: no date column; name one 'date' or 'when' or 'start' or 'start date' or 'year', "
-                       "or map one with -m date=COLUMN (the columns are: Datum, Titel)")
+    assert problem == (f"{path}:1:1: no date column; name one 'date' or 'when' or 'start' or 'start date' or 'year' "
+                       "or 'hdate' or 'begin', or map one with -m date=COLUMN (the columns are: Datum, Titel)")
     (event,) = events_of(path, mapping=(("date", "Datum"), ("title", "Titel")))
     assert (event.date, event.title) == ("1934", "Kirov")
     (problem,) = scan([path], options=LoadOptions(mapping=(("date", "Jahr"),))).problems
     assert problem == f"{path}:1:1: no column named 'Jahr' (from -m/--map); the columns are: Datum, Titel"
+
+
+def test_a_mapping_applies_to_the_files_that_have_its_column(tmp_path: Path) -> None:
+    sheet = write(tmp_path, "a.csv", "label,Jahr\nKirov,1934\n")
+    other = write(tmp_path, "b.csv", "date,title\n1935,Famine\n")
+    merged = build_in_memory([sheet, other], LoadOptions(mapping=(("date", "Jahr"),)))
+    assert [e.title for e in merged.events(Filters())] == ["Kirov", "Famine"]
+    (problem,) = scan([other], options=LoadOptions(mapping=(("tags", "Kind"),))).problems
+    assert problem == f"{other}:1:1: no column named 'Kind' (from -m/--map) in any file; the columns are: date, title"
 
 
 @pytest.mark.parametrize("layout", ["plain", "indented"])

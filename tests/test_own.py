@@ -12,8 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chrono.dates.edtf import day_span, human
-from conftest import BUNDLED, DATA, chrono_cmd, subprocess_env
+from chrono.dates.edtf import day_span
+from chrono.dates.human import human
+from chrono.model import OPEN_EARLIEST, OPEN_LATEST, iso_day
+from conftest import BUNDLED, DATA, chrono_cmd, examples, subprocess_env
 
 OWN = DATA / "own"
 
@@ -93,7 +95,8 @@ def test_bare_json_array_from_another_program() -> None:
         ("sputnik-1-launched-1957", "1957-10-04"), ("gagarin-orbits-the-earth-1961", "1961-04-12"),
         ("tereshkova-in-space-1963", "1963-06-16"), ("apollo-11-lands-on-the-moon-1969", "1969-07-20"),
         ("apollo-soyuz-test-project-1975", "1975-07")]
-    assert got[0]["extra"] == {"url": "https://example.org/sputnik", "score": 0.9}
+    assert got[0]["extra"] == {"score": 0.9}
+    assert got[0]["sources"] == [{"url": "https://example.org/sputnik"}]
     assert got[2]["tags"] == ["crewed", "women"]
     assert got[4]["summary"] == "A US and a Soviet craft dock in orbit."
 
@@ -179,7 +182,7 @@ def test_timelinejs_export_round_trips_through_a_sheet(tmp_path: Path) -> None:
     sheet.write_text(sheet_from_timelinejs(json.loads(exported.stdout)), encoding="utf-8")
     original = json.loads(BUNDLED.read_text(encoding="utf-8"))["events"]
     loaded = records("-d", str(sheet), "list", "--sort", "id")
-    assert len(loaded) == len(original) == 281
+    assert len(loaded) == len(original) == 287
     want = sorted((e["title"], e["date"], e.get("date_os")) for e in original)
     got = sorted((r["title"], r["date"], r.get("date_os")) for r in loaded)
     assert got == want
@@ -207,7 +210,7 @@ def _valid(text: str) -> bool:
     return True
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(EDTF, min_size=1, max_size=12))
 def test_printed_dates_read_back_from_a_data_file(run, tmp_path: Path, values: list[str]) -> None:
     """For any date the CLI prints as `when`, reading that text from a file gives the same days."""
@@ -222,12 +225,89 @@ def test_printed_dates_read_back_from_a_data_file(run, tmp_path: Path, values: l
     read = {r["id"]: (r["earliest"], r["latest"]) for r in json.loads(again.stdout)}
     for i, v in enumerate(values):
         first, last, _ = day_span(v)
-        iso = [None if d in (0, 99999999) else f"{d // 10000:04d}-{d // 100 % 100:02d}-{d % 100:02d}"
-               for d in (first, last)]
+        iso = [iso_day(first, OPEN_EARLIEST), iso_day(last, OPEN_LATEST)]
         assert read[f"e{i}"] == tuple(iso), (v, whens[f"e{i}"])
 
 
-@pytest.mark.parametrize("name", ["space-race.csv", "timelinejs-sheet.csv", "array.json", "crew.tsv"])
+@pytest.mark.parametrize("name", ["space-race.csv", "timelinejs-sheet.csv", "array.json", "crew.tsv", "ancient.csv"])
 def test_every_fixture_validates(name: str) -> None:
     done = chrono("validate", str(OWN / name))
     assert done.returncode == 0, done.stderr
+
+
+# Real chronologies as they come (the cases of the "real chronologies" issue) -----------------------------------
+
+
+def test_an_event_with_only_a_date_and_a_title_exports_everywhere(run, tmp_path: Path) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text("id,date,title\na,1934,Normal\n", encoding="utf-8")
+    for fmt in ("html", "timelinejs", "ics", "markdown", "csv", "json", "jsonl"):
+        result = run("export", "--to", fmt, "-o", str(tmp_path / f"x.{fmt}"), data=path)
+        assert result.exit_code == 0 and "internal error" not in result.stderr, (fmt, result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [('[{"date": null, "title": "x"}]', ':1:3: event #1: date is null; give a date such as "1934-12-01" or "530 BC"'),
+     ('[{"date": "1934", "title": null}]', ':1:19: event #1: title is null; give it as text'),
+     ('[{"date": 1934.5, "title": "x"}]', ":1:3: event #1: date must be a string, not a number")],
+)
+def test_a_null_where_a_value_is_required_is_a_data_error(run, tmp_path: Path, doc: str, message: str) -> None:
+    path = tmp_path / "n.json"
+    path.write_text(doc, encoding="utf-8")
+    result = run("list", data=path)
+    assert (result.exit_code, result.stderr) == (2, f"{path}{message}\n")
+
+
+def test_any_json_beside_a_source_entrys_fields_is_kept(run, tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('[{"date": "1934", "title": "t", "sources": [{"title": "A book", "tier": 2, "pages": [1, 2]}]}]',
+                    encoding="utf-8")
+    (event,) = json.loads(run("list", "-f", "json", data=path).stdout)
+    assert event["sources"] == [{"title": "A book", "tier": 2, "pages": [1, 2]}]
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"date": "1934", "title": "t", "sources": [{"title": 2}]}]', encoding="utf-8")
+    assert "sources[0].title must be a string" in run("list", data=bad).stderr
+
+
+def test_bc_and_early_years_load_sort_and_filter(run, tmp_path: Path) -> None:
+    path = tmp_path / "bc.csv"
+    path.write_text("date,title\n530 BC,a\n61,b\n286,c\n-0529,d\nAD 43,e\n15 March 44 BC,f\n", encoding="utf-8")
+    assert run("validate", str(path)).exit_code == 0
+    listed = run("list", "-F", "date,title", "--no-header", data=path).stdout
+    assert listed == "-0529\ta\n-0529\td\n-0043-03-15\tf\n0043\te\n0061\tb\n0286\tc\n"
+    assert run("list", "--to", "500 BC", "-f", "ids", data=path).stdout.count("\n") == 2
+    assert run("list", "--to", "100", "-F", "title", "--no-header", data=path).stdout == "a\nd\nf\ne\nb\n"
+    assert run("list", "--year", "43", "-F", "title", "--no-header", data=path).stdout == "e\n"
+    assert run("on", "03-15", "-F", "title", "--no-header", data=path).stdout == "f\n"
+    between = json.loads(run("between", "563 BC", "AD 43", "-f", "json", data=path).stdout)
+    assert (between["years"], between["text"]) == (605, "about 605 years")
+    timeline = run("timeline", "--by", "century", "--no-header", data=path).stdout
+    assert timeline == "6th century BC\t2\n5th century BC\t0\n4th century BC\t0\n3rd century BC\t0\n" \
+                       "2nd century BC\t0\n1st century BC\t1\n1st century\t2\n2nd century\t0\n3rd century\t1\n"
+
+
+def test_julian_before_reads_early_days_as_old_style(run, tmp_path: Path) -> None:
+    path = tmp_path / "britain.csv"
+    path.write_text("date,title\n14 Oct 1066,Hastings\n1752-09-02,Last Julian day\n1752-09-14,First Gregorian day\n"
+                    "1066,A year\n", encoding="utf-8")
+    got = run("--julian-before", "1752-09-14", "list", "-F", "title,date,date_os", "--no-header", data=path).stdout
+    assert got == "A year\t1066\t\nHastings\t1066-10-20\t1066-10-14\nLast Julian day\t1752-09-13\t1752-09-02\n" \
+                  "First Gregorian day\t1752-09-14\t\n"
+    plain = run("list", "-F", "title,date", "--no-header", data=path).stdout
+    assert "Hastings\t1066-10-14" in plain, "without --julian-before, dates are read as Gregorian"
+
+
+def test_more_column_names_are_recognised(run, tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text("label,hdate,hdate_end,country,actors,era,link\n"
+                    "Caesar's invasions,55 BC,54 BC,Britain,Julius Caesar,Roman,https://example.org/c\n",
+                    encoding="utf-8")
+    (event,) = json.loads(run("list", "-f", "json", data=path).stdout)
+    assert (event["title"], event["date"], event["places"], event["people"], event["tags"], event["sources"]) == (
+        "Caesar's invasions", "-0054/-0053", ["Britain"], ["Julius Caesar"], ["Roman"], [{"url": "https://example.org/c"}])
+
+
+def test_a_huge_limit_means_all(run) -> None:
+    assert run("list", "-n", "9223372036854775808", "--count").stdout == "8\n"
+    assert run("tags", "-n", "99999999999999999999999").exit_code == 0

@@ -18,7 +18,7 @@ from chrono.read.check import Checker
 from chrono.read.formats.plain import PLAIN_EVENT, value
 from chrono.read.formats.strict_json import decoder
 from chrono.read.load import scan
-from conftest import write
+from conftest import examples, write
 
 CHARS = list('ab Z9-;"\\{}[],:\t\n\x00\x7f\xa0\u3000\u2028é\ud800')
 # Mostly what the pattern takes (so that most records match), with every kind of odd value among them.
@@ -77,7 +77,7 @@ def assert_as_decoded(text: str) -> re.Match[str] | None:
     return match
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(records())
 def test_a_match_makes_the_row_of_its_decoded_value(text: str) -> None:
     assert_as_decoded(text)
@@ -87,7 +87,7 @@ plain_texts = st.text(st.sampled_from("abcXYZ019 -,.'()é:"), min_size=1, max_si
     lambda t: t.strip() and t not in (", ", ": "))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.lists(plain_texts, max_size=3), st.lists(plain_texts, max_size=3), st.sampled_from(SEPARATORS[:2]))
 def test_plain_events_are_matched(tags: list[str], titles: list[str], separators: tuple[str, str]) -> None:
     event = {"id": "kirov-1934", "date": "1934-12-01", "title": "Kirov shot", "summary": "In Leningrad.",

@@ -10,6 +10,23 @@ FORMAT_FIELDS = (
     "sources", "certainty", "note", "alt_dates", "extra",
 )
 LIST_FIELDS = ("tags", "people", "places", "aliases")
+# The index row: one event as the events table stores it, (name, SQL type) in column order. The checker builds
+# rows in this order (read.check), the writer derives its table and inserts from it (store.writer).
+INDEX_ROW: tuple[tuple[str, str], ...] = (
+    ("n", "INTEGER PRIMARY KEY"), ("id", "TEXT NOT NULL"), ("date", "TEXT NOT NULL"), ("date_os", "TEXT"),
+    ("earliest", "INTEGER NOT NULL"), ("latest", "INTEGER NOT NULL"), ("precision", "TEXT NOT NULL"),
+    ("os_md", "INTEGER"), ("prior", "REAL NOT NULL"), ("title", "TEXT NOT NULL"), ("summary", "TEXT"),
+    *((name, "TEXT NOT NULL") for name in LIST_FIELDS), ("sources", "TEXT NOT NULL"), ("rest", "TEXT"),
+    ("loc", "INTEGER"),
+)
+ROW_FIELDS = tuple(name for name, _ in INDEX_ROW)
+# Positions in the row of the fields that code outside the writer reads.
+ROW_ID, ROW_SUMMARY, ROW_TAGS, ROW_SOURCES, ROW_LOC = (ROW_FIELDS.index(f) for f in ("id", "summary", "tags", "sources",
+                                                                                      "loc"))
+# The row's fields that the full-text index holds, with their bm25 weights (a title match counts most).
+FTS_FIELDS: tuple[tuple[str, float], ...] = (
+    ("title", 10.0), ("summary", 2.0), ("tags", 1.0), ("people", 1.0), ("places", 1.0), ("aliases", 0.5),
+)
 COMPUTED_FIELDS = ("earliest", "latest", "precision")
 CERTAINTIES = ("disputed", "uncertain")
 # List items never contain ';', the separator of list fields in CSV.
@@ -37,14 +54,16 @@ def whole_number(text: str) -> int | None:
 
 
 def iso_day(ymd: int, open_value: int) -> str | None:
-    """An index day number (YYYYMMDD) as an ISO date, None for an open end."""
+    """An index day number (YYYYMMDD, the year signed) as an ISO date (-0529-03-15 is 530 BC), None for an open end."""
     if ymd == open_value:
         return None
-    return f"{ymd // 10000:04d}-{ymd // 100 % 100:02d}-{ymd % 100:02d}"
+    year, month_day = divmod(ymd, 10000)
+    return f"{'-' if year < 0 else ''}{abs(year):04d}-{month_day // 100:02d}-{month_day % 100:02d}"
 
 
-OPEN_EARLIEST = 0
-OPEN_LATEST = 99999999
+# The day numbers of an open start and an open end: before and after every day a chronology can hold.
+OPEN_EARLIEST = -(10**17)
+OPEN_LATEST = 10**17
 
 
 class Event(NamedTuple):
@@ -164,6 +183,7 @@ class Chronology(NamedTuple):
     license: str = ""
     sources: dict[str, dict[str, Any]] = {}  # noqa: RUF012 - a shared empty default, read only
     tags: dict[str, str] = {}  # noqa: RUF012
+    eras: tuple[dict[str, str], ...] = ()  # named periods, each {"date": EDTF interval, "title": ...}
 
     def merged(self, other: Chronology) -> Chronology:
         """This chronology's metadata with another's declarations added."""
@@ -174,20 +194,24 @@ class Chronology(NamedTuple):
             license=self.license or other.license,
             sources={**other.sources, **self.sources},
             tags={**other.tags, **self.tags},
+            eras=self.eras + tuple(e for e in other.eras if e not in self.eras),
         )
 
 
 class LoadOptions(NamedTuple):
-    """How files are read: column mapping, the order of numeric dates, skipping bad records, strictness."""
+    """How files are read: column mapping, the order of numeric dates, skipping bad records, strictness, and the
+    day (YYYYMMDD) before which days are read as Julian (Old Style)."""
 
     mapping: tuple[tuple[str, str], ...] = ()
     order: str | None = None
     skip_invalid: bool = False
     strict: bool = False
+    julian_before: int | None = None
 
     def key(self) -> str:
         """The options that change what is loaded, as text for the cache key ('' for the defaults)."""
-        if not (self.mapping or self.order or self.skip_invalid):
+        if not (self.mapping or self.order or self.skip_invalid or self.julian_before is not None):
             return ""
         mapping = ",".join(f"{f}={c}" for f, c in self.mapping)
-        return f"map={mapping} order={self.order or ''} skip={int(self.skip_invalid)}"
+        key = f"map={mapping} order={self.order or ''} skip={int(self.skip_invalid)}"
+        return key + (f" julian-before={self.julian_before}" if self.julian_before is not None else "")

@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 import click
 
 from chrono import __version__
-from chrono.cli.options import Session, date_order, load_options
+from chrono.cli.options import DateParam, Session, date_order, load_options
 from chrono.errors import EXIT_INTERRUPTED, EXIT_USAGE, ChronoError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -216,6 +216,9 @@ _CLI_HELP, _CLI_EXAMPLES = split_examples("""Query a chronology: list, search, f
               help="Read this column (or JSON key) as this field, e.g. -m title=Ereignis. Repeatable.")
 @click.option("--dayfirst", is_flag=True, help="Read numeric dates such as 12/1/1934 day first.")
 @click.option("--monthfirst", is_flag=True, help="Read numeric dates month first.")
+@click.option("--julian-before", type=DateParam(), metavar="DATE",
+              help="Read day dates before DATE as Julian (Old Style) and keep both calendars, e.g. 1918-02-14 "
+                   "(Russia), 1752-09-14 (Britain), 1582-10-15 (Catholic Europe).")
 @click.option("--skip-invalid", is_flag=True,
               help="Load the valid records and leave out those with problems (counted on stderr).")
 @click.option("--no-cache", is_flag=True, help="Build the index afresh in memory; do not read or write the cache.")
@@ -223,9 +226,10 @@ _CLI_HELP, _CLI_EXAMPLES = split_examples("""Query a chronology: list, search, f
               callback=lambda ctx, param, value: _show_version(ctx) if value and not ctx.resilient_parsing else None)
 @click.pass_context
 def cli(ctx: click.Context, data: tuple[str, ...], mapping: tuple[str, ...], dayfirst: bool, monthfirst: bool,
-        skip_invalid: bool, no_cache: bool) -> None:
+        julian_before: Any, skip_invalid: bool, no_cache: bool) -> None:
     """Query a chronology (the help text is _CLI_HELP, with its examples as the epilog)."""
-    ctx.obj = Session(data, no_cache, load_options(mapping, date_order(dayfirst, monthfirst), skip_invalid))
+    ctx.obj = Session(data, no_cache, load_options(mapping, date_order(dayfirst, monthfirst), skip_invalid,
+                                                   julian_before))
     if ctx.invoked_subcommand is None:
         _overview(ctx.obj)
 
@@ -236,24 +240,35 @@ def _show_version(ctx: click.Context) -> None:
 
 
 def _overview(session: Session) -> None:
-    index = session.index
-    info = index.overview()
-    title = index.chronology.title or ", ".join(index.files)
-    first = str(info["first"])[:4] if info["first"] else "?"
-    last = str(info["last"])[:4] if info["last"] else "?"
+    import shlex
+    import textwrap
+
+    from chrono.dates.human import year_text
     from chrono.output.escape import escape_text
+    from chrono.store.cache import bundled_path
+    from chrono.store.overview import overview
 
-    click.echo(escape_text(title))
-    if index.chronology.description:
-        import textwrap
-
-        click.echo(textwrap.fill(escape_text(index.chronology.description), 88))
-    click.echo(f"{info['count']} events, {first} to {last}")
-    if info["top_tags"]:
-        click.echo("Top tags: " + ", ".join(f"{escape_text(t)} ({c})" for t, c in info["top_tags"]))
-    click.echo("\nTry:")
-    for example in EXAMPLES:
-        click.echo(f"  {example}")
+    index = session.index
+    info = overview(index)
+    click.echo(escape_text(info.title or ", ".join(index.files)))
+    if info.description:
+        click.echo(textwrap.fill(escape_text(info.description), 88))
+    first = year_text(info.first // 10000) if info.first is not None else "?"
+    last = year_text(info.last // 10000) if info.last is not None else "?"
+    click.echo(f"{info.count} events, {first} to {last}")
+    if info.top_tags:
+        click.echo("Top tags: " + ", ".join(f"{escape_text(t)} ({c})" for t, c in info.top_tags))
+    if info.eras:
+        click.echo("Eras: " + "; ".join(f"{escape_text(name)} ({when})" for name, when in info.eras))
+    if session.paths == [bundled_path()]:
+        examples = list(EXAMPLES)
+    else:
+        data = [arg for path in session.data for arg in ("-d", path)]
+        examples = [shlex.join(["chrono", *data, *args]) for args in info.examples]
+    if examples:
+        click.echo("\nTry:")
+        for example in examples:
+            click.echo(f"  {escape_text(example)}")
     click.echo("\nchrono --help lists every command; chrono COMMAND --help shows its options.")
 
 

@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from chrono.errors import UsageError
-
 if TYPE_CHECKING:
+    from chrono.api import Chronology
     from chrono.model import LoadOptions
     from chrono.output.render import Output
     from chrono.store.index import Index
@@ -26,7 +25,7 @@ class Session:
         self.data = data
         self.no_cache = no_cache
         self.options = options
-        self._index: Index | None = None
+        self._chronology: Chronology | None = None
 
     @property
     def paths(self) -> list[str]:
@@ -36,20 +35,27 @@ class Session:
         return data_paths(self.data)
 
     @property
-    def index(self) -> Index:
-        """The index over the data, built (or read from the cache) on first use."""
-        if self._index is None:
+    def chronology(self) -> Chronology:
+        """The chronology in use, opened (or read from the cache) on first use, as the Python API opens it."""
+        if self._chronology is None:
+            from chrono.api import Chronology
             from chrono.store.cache import open_index
 
-            self._index = open_index(self.paths, use_cache=not self.no_cache, options=self.options)
+            paths = self.paths
+            self._chronology = Chronology(open_index(paths, use_cache=not self.no_cache, options=self.options), paths)
             if self.options is not None and self.options.skip_invalid:
-                self._report_skipped(self._index)
-        return self._index
+                self._report_skipped(self._chronology.index)
+        return self._chronology
+
+    @property
+    def index(self) -> Index:
+        """The index of the chronology in use."""
+        return self.chronology.index
 
     @property
     def opened(self) -> Index | None:
         """The index, if it has been opened."""
-        return self._index
+        return self._chronology.index if self._chronology is not None else None
 
     def _report_skipped(self, index: Index) -> None:
         """One line on stderr saying how many records --skip-invalid left out, and how to see why."""
@@ -80,7 +86,8 @@ class DateParam(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """Parse the text into a span of days."""
-        from chrono.dates.edtf import DateError, parse_user_date
+        from chrono.dates.edtf import DateError
+        from chrono.dates.user import parse_user_date
 
         if not isinstance(value, str):
             return value
@@ -181,7 +188,8 @@ def get_session(ctx: click.Context) -> Session:
         params = root.params
         try:
             order = date_order(bool(params.get("dayfirst")), bool(params.get("monthfirst")))
-            options = load_options(params.get("mapping") or (), order, bool(params.get("skip_invalid")))
+            options = load_options(params.get("mapping") or (), order, bool(params.get("skip_invalid")),
+                                   params.get("julian_before"))
         except click.UsageError:
             options = None
         root.obj = Session(tuple(params.get("data") or ()), bool(params.get("no_cache")), options)
@@ -195,19 +203,18 @@ def date_order(dayfirst: bool, monthfirst: bool) -> str | None:
     return "dayfirst" if dayfirst else "monthfirst" if monthfirst else None
 
 
-def load_options(mapping: tuple[str, ...], order: str | None, skip_invalid: bool) -> LoadOptions:
-    """How to read the data files, from the group's -m/--map, --dayfirst/--monthfirst and --skip-invalid."""
-    from chrono.model import LoadOptions
-
-    if not mapping:
-        return LoadOptions(order=order, skip_invalid=skip_invalid)
+def load_options(mapping: tuple[str, ...], order: str | None, skip_invalid: bool,
+                 julian_before: Any = None) -> LoadOptions:
+    """How to read the data files, from the group's -m/--map, --dayfirst/--monthfirst, --skip-invalid and
+    --julian-before (made as the Python API makes them)."""
+    from chrono.api import load_options as options
     from chrono.read.normalise import parse_mapping
 
     try:
         pairs = parse_mapping(mapping)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'-m' / '--map'") from None
-    return LoadOptions(pairs, order, skip_invalid)
+    return options(pairs, order == "dayfirst", order == "monthfirst", skip_invalid, julian_before)
 
 
 def filter_options(func: Callable[..., Any], date_to: bool = True) -> Callable[..., Any]:
@@ -265,53 +272,29 @@ def filter_options(func: Callable[..., Any], date_to: bool = True) -> Callable[.
 
 
 def _filters_from(kw: dict[str, Any]) -> Filters:
-    from chrono.store.query import Filters
+    """The filters from the options, made as the Python API makes them (chrono.store.where)."""
+    from chrono.store.where import make_filters
 
-    date_from, date_to, year = kw.pop("date_from"), kw.pop("date_to", None), kw.pop("year")
-    start = end = None
-    if date_from or date_to or year:
-        start, end = _date_range(date_from, date_to, year)
-    return Filters(
-        tags=kw.pop("tags"), not_tags=kw.pop("not_tags"), start=start, end=end,
-        within=kw.pop("within"), people=kw.pop("people"), places=kw.pop("places"),
-        sort=kw.pop("sort"), reverse=kw.pop("reverse"), limit=kw.pop("limit"),
-        around=kw.pop("around"), window=kw.pop("window"), max_span=kw.pop("max_span"),
-        sources=kw.pop("sources"), not_sources=kw.pop("not_sources"), certainty=kw.pop("certainty"),
-        precision=kw.pop("precision"),
+    return make_filters(
+        tag=kw.pop("tags"), not_tag=kw.pop("not_tags"), start=kw.pop("date_from"), end=kw.pop("date_to", None),
+        year=kw.pop("year"), within=kw.pop("within"), person=kw.pop("people"), place=kw.pop("places"),
+        sort=kw.pop("sort"), reverse=kw.pop("reverse"), limit=kw.pop("limit"), around=kw.pop("around"),
+        window=kw.pop("window"), max_span=kw.pop("max_span"), source=kw.pop("sources"),
+        not_source=kw.pop("not_sources"), certainty=kw.pop("certainty"), precision=kw.pop("precision"),
     )
 
 
-def _check_span(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, str] | None:
-    """A span such as 10d, 6m or 2y as (amount, unit)."""
+def _check_span(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A span such as 10d, 6m or 2y, checked (a bad one is a usage error of its option)."""
     if value is None:
         return None
     from chrono.store.query import parse_span
 
     try:
-        return parse_span(value)
+        parse_span(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc), ctx, param) from None
-
-
-def _date_range(date_from: Any, date_to: Any, year: Any) -> tuple[int | None, int | None]:
-    """The [start, end] day numbers the date options ask for (each option narrows the range)."""
-    from chrono.dates.edtf import ymd
-
-    starts, ends = [], []
-    if date_from is not None:
-        starts.append(date_from.earliest)
-    if date_to is not None:
-        ends.append(date_to.latest)
-    if year is not None:
-        starts.append(year.earliest)
-        ends.append(year.latest)
-    if date_from is not None and date_to is not None and date_from.earliest > date_to.latest:
-        raise UsageError(
-            f"--from {date_from.earliest.isoformat()} is after --to {date_to.latest.isoformat()}; swap them"
-        )
-    start = max(starts, default=None)
-    end = min(ends, default=None)
-    return (ymd(start) if start else None), (ymd(end) if end else None)
+    return value
 
 
 def output_options(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from chrono.dates.edtf import DateError, Point, Span, format_edtf, human, parse_edtf, parse_user_date, ymd
-from chrono.errors import NoMatch
+from chrono.dates.days import Day, years_between, ymd
+from chrono.dates.edtf import Point, Span
+from chrono.dates.human import human
 
 if TYPE_CHECKING:
     from chrono.model import Event
-    from chrono.store.index import Index
 
 # How finely an interval can be counted when an end has this precision: 0 days, 1 months, 2 years.
 GRAIN = {"day": 0, "month": 1, "season": 2, "year": 2, "decade": 2}
@@ -28,7 +27,7 @@ class End(NamedTuple):
     which: str  # "date" for a single date; "start" or "end" of an interval
 
     @property
-    def day(self) -> date:
+    def day(self) -> Day:
         """The day counted from or to: the first day of the point (the start of an event)."""
         return self.point.earliest
 
@@ -76,7 +75,7 @@ class Interval(NamedTuple):
         }
 
 
-def _end_of(text: str, event: Event | None, edtf: str, span: Span) -> End:
+def end_of(text: str, event: Event | None, edtf: str, span: Span) -> End:
     if not span.is_interval:
         assert span.start is not None
         return End(text, event, edtf, span, span.start, "date")
@@ -84,26 +83,6 @@ def _end_of(text: str, event: Event | None, edtf: str, span: Span) -> End:
         return End(text, event, edtf, span, span.start, "start")
     assert span.end is not None
     return End(text, event, edtf, span, span.end, "end")
-
-
-def resolve(index: Index, text: str) -> End:
-    """An event id, else a date (the forms --from takes), else a unique id prefix; exit 1 when none fits."""
-    why = ""
-    row = index.conn.execute("SELECT 1 FROM events WHERE id = ?", (text,)).fetchone()
-    if row is None:
-        try:
-            span = parse_user_date(text)
-        except DateError as exc:
-            why = str(exc)
-        else:
-            return _end_of(text, None, format_edtf(span), span)
-    found, _ = index.by_ids([text])
-    if not found:
-        hint = index.suggest_id(text)
-        raise NoMatch(f"no event with id {text!r}" + (f"; did you mean {hint!r}?" if hint else "")
-                      + f", and it is not a date either ({why})")
-    event = found[0]
-    return _end_of(text, event, event.date, parse_edtf(event.date))
 
 
 def _plural(n: int, unit: str) -> str:
@@ -119,10 +98,7 @@ def measure(first: End, second: End) -> Interval:
     years = months = days = None
     a, b = lo.day, hi.day
     if grain == 0:
-        from dateutil.relativedelta import relativedelta
-
-        delta = relativedelta(b, a)
-        years, months, days = delta.years, delta.months, delta.days
+        years, months, days = years_between(a, b)
         parts = [_plural(n, unit) for n, unit in ((years, "year"), (months, "month"), (days, "day")) if n]
         text = " ".join(parts) or "0 days"
     elif grain == 1:
@@ -136,7 +112,7 @@ def measure(first: End, second: End) -> Interval:
         text = "about " + text
     if before and not text.startswith("less"):
         text += " before"
-    return Interval(first, second, years, months, days, (second.day - first.day).days, GRAIN_NAMES[grain],
+    return Interval(first, second, years, months, days, second.day.ordinal() - first.day.ordinal(), GRAIN_NAMES[grain],
                     approximate, before and not text.startswith("less"), text)
 
 
@@ -149,5 +125,5 @@ def strictly_between(first: End, second: End) -> tuple[int, int] | None:
     lo, hi = (second, first) if second.day < first.day else (first, second)
     if lo.span.latest is None or hi.span.earliest is None:
         return None
-    start, end = lo.span.latest + timedelta(days=1), hi.span.earliest - timedelta(days=1)
+    start, end = lo.span.latest.plus_days(1), hi.span.earliest.plus_days(-1)
     return (ymd(start), ymd(end)) if start <= end else None

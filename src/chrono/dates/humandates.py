@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import NamedTuple
 
-from chrono.dates.edtf import (
-    MONTH_ABBR,
-    MONTH_NAMES,
-    SEASON_CODES,
-    DateError,
-    free_text_fields,
-    human,
-    is_valid_edtf,
-    julian_to_gregorian,
-    parse_edtf,
-)
+from chrono.dates.calendars import julian_text, julian_to_gregorian
+from chrono.dates.days import MONTH_ABBR, MONTH_NAMES, Day
+from chrono.dates.edtf import SEASON_CODES, DateError, edtf_year, is_valid_edtf, parse_edtf, years_edtf
+from chrono.dates.eras import THOUSANDS, deep_time, iso_datetime, run_of_years, split_era, word_ordinals
+from chrono.dates.human import human
+from chrono.dates.user import free_text_fields
 
-EXAMPLES = "1934, Dec 1934, 1 Dec 1934, c. 1926, 1929?, 1930s, spring 1930, 1917–1922, from 1930 or 25 Oct (7 Nov) 1917"
+EXAMPLES = ("1934, Dec 1934, 1 Dec 1934, c. 1926, 1929?, 1930s, spring 1930, 1917–1922, from 1930, "
+            "25 Oct (7 Nov) 1917, 530 BC, AD 43 or 3rd century BC")
 ORDERS = (None, "dayfirst", "monthfirst")
 MAX_LENGTH = 100
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -29,6 +24,7 @@ class DateReading(NamedTuple):
 
     edtf: str
     date_os: str | None = None
+    time: str | None = None
 
 
 class _F(NamedTuple):
@@ -39,6 +35,7 @@ class _F(NamedTuple):
     day: int | None = None
     decade: bool = False
     qual: str = ""
+    last: int | None = None  # the last year of a run of whole years (a century, a millennium, a decade BC)
 
 
 _Ends = list  # [point] or [start, end]; None for an open end
@@ -80,6 +77,12 @@ def read_date(text: str, order: str | None = None) -> DateReading:
         raw = re.sub(r"\d", lambda m: str(int(m[0])), raw)
     if is_valid_edtf(raw):
         return DateReading(raw)
+    stamp = iso_datetime(raw.lower())
+    if stamp is not None:
+        parse_edtf(stamp.edtf)
+        return DateReading(stamp.edtf, time=stamp.time)
+    if raw[0] in "-Y" and raw[1:2].isdigit() or raw[:2] == "Y-":
+        parse_edtf(raw)  # a signed or long year is EDTF: its reason, not a guess at what else it might be
     s = _normalise(raw)
     if _TIME.search(s):
         raise DateError(f"times are not part of a chronology date; give the day only{_time_hint(s, order)}")
@@ -91,7 +94,8 @@ def read_date(text: str, order: str | None = None) -> DateReading:
         if point is None:
             raise _no_date(s)
         ends = [point]
-    return DateReading(_joined([".." if f is None else _edtf(f) for f in ends]))
+    sides = ("start", "end") if len(ends) == 2 else (None,)
+    return DateReading(_joined([".." if f is None else _edtf(f, side) for f, side in zip(ends, sides, strict=True)]))
 
 
 def read_range(start: str, end: str, order: str | None = None) -> DateReading:
@@ -111,7 +115,13 @@ def read_range(start: str, end: str, order: str | None = None) -> DateReading:
         except DateError as exc:
             raise DateError(f"{name} date: {exc}") from None
         if "/" in reading.edtf:
-            raise DateError(f"the {name} date {cell!r} is itself a range; give one date in each cell")
+            # A range in one cell (between 25 and 26 June): the start takes its first end, the end its last.
+            first, last = reading.edtf.split("/")
+            part = first if name == "start" else last
+            os_parts = reading.date_os.split("/") if reading.date_os else None
+            if part == "..":
+                raise DateError(f"the {name} date {cell!r} is open at its {name}; give one date in each cell")
+            reading = DateReading(part, os_parts[0 if name == "start" else -1] if os_parts else None)
         ends.append(reading)
     a, b = ends
     if a is not None and a == b:
@@ -125,23 +135,24 @@ def read_range(start: str, end: str, order: str | None = None) -> DateReading:
 
 def _normalise(text: str) -> str:
     """Lower case, one kind of dash, no commas, ordinals or 'the'/'of', single spaces, no trailing period."""
-    s = text.translate(_DASHES).lower().replace(",", " ").replace("(?)", "?")
-    s = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", s)
+    s = THOUSANDS.sub("", text.translate(_DASHES).lower()).replace(",", " ").replace("(?)", "?")
+    s = word_ordinals(re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", s))
     s = re.sub(r"\b(?:the|of)\b", " ", s)
     s = re.sub(r"\s*\)", ")", re.sub(r"\(\s*", "(", s))
     s = re.sub(r"\s+\?", "?", " ".join(s.split()))
     return re.sub(r"(?<!\.)\.$", "", s).strip()
 
 
-def _year(digits: str) -> int:
-    """A year written with four digits; anything else is an error that says how to write it."""
+def _year(digits: str, alone: bool = False) -> int:
+    """A year as written: beside a month or day it needs three or four digits; alone or with an era, any."""
     if int(digits) == 0:
-        raise DateError("year 0 does not exist; years start at 1 (0001)")
-    if len(digits) == 2:
-        raise DateError(f"two-digit years are ambiguous ('{digits}'); write the year in full (four digits)")
-    if len(digits) != 4:
-        hint = f"e.g. {int(digits):04d}" if len(digits) < 4 else "no more than 9999"
-        raise DateError(f"year {digits} is not four digits; write years as YYYY ({hint})")
+        raise DateError("there is no year 0: 1 BC is followed by AD 1")
+    if not alone and len(digits) <= 2:
+        raise DateError(f"two-digit years are ambiguous ('{digits}'); write the year in full (four digits), "
+                        f"or with its era (AD {int(digits)}, {int(digits)} BC)")
+    if not alone and len(digits) > 4:
+        raise DateError(f"year {digits} has more than four digits; write a year of deep time on its own, "
+                        f"with its era ({int(digits):,} BC)")
     return int(digits)
 
 
@@ -177,22 +188,45 @@ def _point(text: str, order: str | None, partial: bool = False) -> _F | None:
         s, approx = s[m.end() :], True
     if m := _QPOST.search(s):
         s, approx, uncertain = s[: m.start()], approx or m[1] in "~%", m[1] in "?%"
-    point = _core(s, order, partial)
+    point = _era_point(s.strip(), order, partial)
     if point is None:
         return None
     return point._replace(qual="%" if approx and uncertain else "~" if approx else "?" if uncertain else "")
 
 
-def _core(s: str, order: str | None, partial: bool) -> _F | None:
-    """One point without qualifiers; partial allows a bare day (the start of 1–5 Dec 1934)."""
+def _era_point(s: str, order: str | None, partial: bool) -> _F | None:
+    """One point with its era (530 BC, AD 43), a century or millennium, or a year of deep time."""
+    year = deep_time(s)
+    if year is not None:
+        return _F(year)
+    body, era = split_era(s)
+    run = run_of_years(body, era)
+    if run is not None:
+        return _F(run[0], last=run[1])
+    if era == "bc" and (m := re.fullmatch(r"winter\s*(\d+)\s*[-–/]\s*(\d+)", body)):
+        if int(m[1]) != int(m[2]) + 1:
+            raise DateError(f"winter {m[1]}–{m[2]} BC is not two consecutive years; write e.g. winter 45–44 BC")
+        return _F(1 - _year(m[1], True), 24)
+    point = _core(body, order, partial and era is None, era is not None)
+    if point is None or era != "bc" or point.year is None:
+        return point
+    if point.decade:
+        raise DateError(f"write a decade BC as its years, e.g. {point.year}s BC is {point.year + 9}–{point.year} BC")
+    return point._replace(year=1 - point.year)
+
+
+def _core(s: str, order: str | None, partial: bool, era: bool = False) -> _F | None:
+    """One point without qualifiers; partial allows a bare day (the start of 1–5 Dec 1934); era: years may be short."""
+    if era and (m := re.fullmatch(rf"{_M}{_GAP}(?P<y>\d{{1,4}})", s)):  # Mar 44 BC: with an era, a year
+        return _F(_year(m["y"], era), _month(m["m"]))
     if m := _DAY_MONTH.fullmatch(s) or _MONTH_DAY.fullmatch(s):
-        return _F(_year(m["y"]) if m["y"] else None, _month(m["m"]), int(m["d"]))
+        return _F(_year(m["y"], era) if m["y"] else None, _month(m["m"]), int(m["d"]))
     if m := _MONTH_YEAR.fullmatch(s):
-        return _F(_year(m["y"]) if m["y"] else None, _month(m["m"]))
+        return _F(_year(m["y"], era) if m["y"] else None, _month(m["m"]))
     if m := _SEASON.fullmatch(s):
-        return _F(_year(m["y"]) if m["y"] else None, SEASON_CODES[m["s"]])
+        return _F(_year(m["y"], era) if m["y"] else None, SEASON_CODES[m["s"]])
     if m := _WINTER.fullmatch(s):
-        year = _year(m["y"]) if m["y"] else None
+        year = _year(m["y"], era) if m["y"] else None
         if year is not None and m["y2"]:
             second = m["y2"]
             short = len(second) == 2 and int(second) == (year + 1) % 100
@@ -203,7 +237,7 @@ def _core(s: str, order: str | None, partial: bool) -> _F | None:
                 )
         return _F(year, 24)
     if m := _DECADE.fullmatch(s):
-        year = int(m["x"]) * 10 if m["x"] else _year(m["y"])
+        year = int(m["x"]) * 10 if m["x"] else _year(m["y"], era)
         if year % 10 or year == 0:
             raise DateError(f"a decade is written with its first year, e.g. {year // 10 * 10 or 1930}s")
         return _F(year, decade=True)
@@ -231,7 +265,12 @@ def _core(s: str, order: str | None, partial: bool) -> _F | None:
     if re.fullmatch(r"\d{1,2} \d+", s):
         raise DateError("a day without a month; write e.g. 1 Dec 1934")
     if re.fullmatch(r"\d+", s):  # not str.isdigit(), which takes '²' that int() refuses
-        return _F(None, None, int(s)) if partial and len(s) <= 2 else _F(_year(s))
+        if partial and len(s) <= 2:
+            return _F(None, None, int(s))
+        if len(s) > 4 and not era:
+            raise DateError(f"year {s} has more than four digits; write a year of deep time with its era "
+                            f"({int(s):,} BC) or as EDTF (Y-{s})")
+        return _F(_year(s, alone=True))
     return None
 
 
@@ -241,6 +280,9 @@ def _parse(s: str, order: str | None) -> _Ends | None:
     if word in ("until", "till", "til") or s.startswith("up to "):
         point = _point(s.removeprefix("up to ") if word == "up" else rest, order)
         return None if point is None else [None, point]
+    if word in ("before", "after"):
+        point = _point(rest, order)
+        return None if point is None else [None, _step(point, -1)] if word == "before" else [_step(point, 1), None]
     if word in ("from", "since"):
         ends = _parse(rest, order) if word == "from" else _point_ends(rest, order)
         return None if ends is None else [ends[0], None] if len(ends) == 1 else ends
@@ -269,7 +311,11 @@ def _split(s: str, order: str | None, sep: re.Pattern[str]) -> _Ends | None:
         left, right = s[: m.start()].strip(), s[m.end() :].strip()
         if not left or not right:
             continue
-        a, b = _side(left, order, True), _side(right, order, False)
+        b = _side(right, order, False)
+        year_only = isinstance(b, _F) and b.month is None
+        if year_only and _era_of(right) == "bc" and _era_of(left) is None:
+            left += " bc"  # 55–54 BC: the era of the end year is the start's too
+        a = _side(left, order, not year_only)
         if a is _NOT or b is _NOT:
             continue
         try:
@@ -285,6 +331,11 @@ def _split(s: str, order: str | None, sep: re.Pattern[str]) -> _Ends | None:
     if errors:
         raise errors[0]
     return None
+
+
+def _era_of(text: str) -> str | None:
+    """The era a point names ('bc', 'ad' or None), whatever its qualifiers."""
+    return split_era(_QPOST.sub("", text))[1]
 
 
 def _side(text: str, order: str | None, partial: bool) -> object:
@@ -318,28 +369,50 @@ def _borrow(a: _F | None, b: _F | None) -> _F | None:
     return a._replace(year=b.year)
 
 
-def _edtf(f: _F) -> str:
-    """The EDTF text of a complete point, validated by parse_edtf (which says why a day does not exist)."""
+def _step(f: _F, direction: int) -> _F:
+    """The unit just before (-1) or after (+1) a point, at its precision: before 1934 is 1933, after May 1934 June."""
+    if f.year is None:
+        raise DateError("before and after take a whole date, e.g. before 1929 or after May 1934")
+    span = parse_edtf(_edtf(f))
+    assert span.earliest is not None and span.latest is not None
+    d = span.earliest.plus_days(-1) if direction < 0 else span.latest.plus_days(1)
+    if f.day is not None:
+        return _F(d.year, d.month, d.day, qual=f.qual)
+    if f.month is not None:
+        return _F(d.year, d.month, qual=f.qual)
+    return _F(d.year, qual=f.qual)
+
+
+def _edtf(f: _F, side: str | None = None) -> str:
+    """The EDTF text of a complete point (side: the start or end of a range), validated by parse_edtf."""
+    if f.last is not None:
+        if side is None:
+            return years_edtf(f.year, f.last, f.qual)  # type: ignore[arg-type]
+        return edtf_year(f.year if side == "start" else f.last) + f.qual  # type: ignore[arg-type]
     if f.year is None:
         if f.day is not None and f.day > 31:
             raise DateError(f"two-digit years are ambiguous ('{f.day}'); write the year in full (four digits)")
         raise DateError("no year; write the year in full (four digits), e.g. Dec 1934 or 1 Dec 1934")
     if f.day is not None and f.month is None:
         raise DateError("a day without a month; write e.g. 1 Dec 1934")
-    fields = ((f.year, 4), (f.month, 2), (f.day, 2))
-    text = f"{f.year // 10:03d}X" if f.decade else "-".join(f"{v:0{w}d}" for v, w in fields if v is not None)
+    if f.month is not None and abs(f.year) > 9999:
+        raise DateError("a date beyond 9999 BC or AD 9999 is known to the year only")
+    if f.decade:
+        text = f"{f.year // 10:03d}X"
+    else:
+        text = edtf_year(f.year) + "".join(f"-{v:02d}" for v in (f.month, f.day) if v is not None)
     parse_edtf(text + f.qual)
     return text + f.qual
 
 
 def _joined(texts: list[str]) -> str:
     """The EDTF value of one point or of a range A/B, raising when the range ends before it starts."""
-    if len(texts) == 2 and ".." not in texts:
-        a, b = parse_edtf(texts[0]), parse_edtf(texts[1])
-        if a.earliest and b.latest and a.earliest > b.latest:
-            raise DateError(f"the range ends ({human(texts[1])}) before it starts ({human(texts[0])})")
-    elif texts == ["..", ".."]:
+    if texts == ["..", ".."]:
         raise DateError("a range needs at least one known end")
+    spans = [None if text == ".." else parse_edtf(text) for text in texts]
+    a, b = spans[0], spans[-1]
+    if len(spans) == 2 and a and b and a.earliest and b.latest and a.earliest > b.latest:
+        raise DateError(f"the range ends ({human(texts[1])}) before it starts ({human(texts[0])})")
     return "/".join(texts)
 
 
@@ -395,10 +468,7 @@ def _os_reading(julian: _Ends, gregorian: _Ends | None) -> DateReading:
     """The New Style EDTF and the date_os of Julian days, checked against the Gregorian days given with them."""
     if any(f.qual for f in julian + (gregorian or [])):
         raise DateError("an Old Style date takes no qualifier (c., ?); give the days and put the doubt in a note")
-    try:
-        days = [julian_to_gregorian(f.year, f.month, f.day) for f in julian]
-    except (ValueError, OverflowError) as exc:  # a DateError (a ValueError) keeps its own message
-        raise exc if isinstance(exc, DateError) else DateError("the Old Style date is outside years 1-9999") from None
+    days = [julian_to_gregorian(f.year, f.month, f.day) for f in julian]
     for j, day, g in zip(julian, days, gregorian or julian, strict=True):
         if gregorian and (g.year, g.month, g.day) != (day.year, day.month, day.day):
             given = f"{g.day} {MONTH_ABBR[g.month - 1]}" + (f" {g.year}" if g.year != day.year else "")
@@ -406,7 +476,7 @@ def _os_reading(julian: _Ends, gregorian: _Ends | None) -> DateReading:
                 f"{j.day} {MONTH_ABBR[j.month - 1]} {j.year} (Julian) is "
                 f"{day.day} {MONTH_ABBR[day.month - 1]} {day.year}, not {given}"
             )
-    date_os = "/".join(f"{f.year:04d}-{f.month:02d}-{f.day:02d}" for f in julian)
+    date_os = "/".join(julian_text(f.year, f.month, f.day) for f in julian)
     return DateReading(_joined([d.isoformat() for d in days]), date_os)
 
 
@@ -423,8 +493,8 @@ def _free_text(s: str, order: str | None) -> _F | None:
     if year is None or month is None or f"{year:04d}" not in re.findall(r"\d+", s):
         return None
     named = [w for w in WEEKDAYS if re.search(rf"\b{w[:3]}(?:{w[3:]})?\b", s)]
-    if day is not None and named and WEEKDAYS[date(year, month, day).weekday()] not in named:
-        real = WEEKDAYS[date(year, month, day).weekday()].title()
+    if day is not None and named and WEEKDAYS[Day(year, month, day).weekday()] not in named:
+        real = WEEKDAYS[Day(year, month, day).weekday()].title()
         raise DateError(f"{day} {MONTH_ABBR[month - 1]} {year} was a {real}, not a {named[0].title()}")
     return _F(year, month, day)
 
@@ -442,9 +512,9 @@ def _no_date(s: str) -> DateError:
     if re.search(r"'\d{2}\b", s):
         return DateError("two-digit years are ambiguous; write the year in full (four digits), e.g. 1934")
     if re.search(r"\b(?:before|after)\b", s):
-        return DateError("'before' and 'after' are not chronology dates: write e.g. until 1929 or from 1931")
+        return DateError("'before' and 'after' take one date: write e.g. before 1929, after 400 BC")
     if not re.search(r"\d", s):
         return DateError(f"no date here; write e.g. {EXAMPLES}")
     if not re.search(r"(?<!\d)\d{4}(?!\d)", s):
-        return DateError(f"no year written in full (four digits); write e.g. {EXAMPLES}")
+        return DateError(f"no year written in full (four digits, or with its era: AD 43, 61 BC); write e.g. {EXAMPLES}")
     return DateError(f"not a date chrono can read; write e.g. {EXAMPLES}")

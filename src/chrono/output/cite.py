@@ -93,7 +93,7 @@ def _md(text: str) -> str:
 
 def write_text(events: Iterable[Event], declared: dict[str, dict[str, Any]], markdown: bool = False) -> str:
     """For each event a heading line, then one line per distinct citation."""
-    from chrono.dates.edtf import human
+    from chrono.dates.human import human
     from chrono.output.escape import escape_text
 
     blocks = []

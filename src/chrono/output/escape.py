@@ -63,3 +63,42 @@ def spreadsheet_safe(text: str) -> str:
 def tsv_field(text: str) -> str:
     """A TSV field: backslash, tab, newline and other controls escaped, so a row stays one line."""
     return text.translate(TSV_TABLE)
+
+
+# For formats that show text to people elsewhere (pages, calendars, documents): controls have no place in them,
+# and the marks that reorder text (bidi overrides) could make it say something else. Line breaks and tabs stay.
+_CONTROLS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def plain_text(text: str) -> str:
+    """Text for a page or a document: controls and invisible reordering marks removed, line breaks as \\n."""
+    return re.sub(_CONTROLS, "", _LINE_BREAK.sub("\n", text))
+
+
+def html_text(text: str) -> str:
+    """Text as HTML: markup characters as entities, line breaks as <br>."""
+    import html
+
+    return html.escape(plain_text(text), quote=True).replace("\n", "<br>")
+
+
+def html_attribute(text: str) -> str:
+    """Text inside a quoted HTML attribute: entities for markup and quotes, line breaks as spaces."""
+    import html
+
+    return html.escape(plain_text(text).replace("\n", " "), quote=True)
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+
+
+def markdown_text(text: str) -> str:
+    """Text in Markdown that renders as itself: markup characters escaped, a line break as a hard break."""
+    return plain_text(text).translate(_MD_SPECIAL).replace("\n", "\\\n  ")
+
+
+def ics_text(text: str) -> str:
+    """An iCalendar TEXT value (RFC 5545 3.3.11): backslash, semicolon and comma escaped, line breaks as \\n."""
+    return (plain_text(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\n", "\\n"))

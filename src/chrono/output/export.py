@@ -10,12 +10,11 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
-from typing import IO, Any
+from typing import IO
 
-from chrono import __version__
-from chrono.dates.edtf import human, parse_edtf
-from chrono.model import FORMAT_FIELDS, Chronology, Event, whole_number
+from chrono.dates.human import human
+from chrono.model import FORMAT_FIELDS, Chronology, Event
+from chrono.output.escape import markdown_text
 
 EXPORT_FORMATS = ("ics", "timelinejs", "sqlite", "html", "csv", "json", "jsonl", "markdown")
 BINARY_FORMATS = ("sqlite",)
@@ -53,162 +52,6 @@ def atomic_file(path: str) -> Iterator[IO[str]]:
         yield f
 
 
-def _ends(e: Event) -> tuple[date | None, date | None]:
-    span = parse_edtf(e.date)
-    return span.earliest, span.latest
-
-
-# iCalendar (RFC 5545) --------------------------------------------------------------------------
-
-
-def _ics_text(text: str) -> str:
-    """TEXT value escaping: backslash, semicolon, comma and newlines."""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
-
-
-def _fold(line: str) -> str:
-    """Fold a content line at 75 octets without splitting a UTF-8 character; lines end with CRLF."""
-    out = []
-    current = ""
-    size = 0
-    limit = 75
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        if size + n > limit:
-            out.append(current)
-            current = " "
-            size = 1
-            limit = 75
-        current += ch
-        size += n
-    out.append(current)
-    return "\r\n".join(out) + "\r\n"
-
-
-def _dtstamp() -> str:
-    import time
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    seconds = whole_number(epoch)
-    if seconds is None:
-        seconds = int(time.time())
-    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(seconds))
-
-
-def _controls_out(text: str) -> str:
-    # iCalendar forbids control characters other than tab in TEXT; show them as the escapes chrono uses.
-    from chrono.output.escape import escape_text
-
-    return escape_text(text) if any(ord(c) < 32 and c not in "\t\n\r" for c in text) else text
-
-
-def write_ics(events: Iterable[Event], chron: Chronology, out: IO[str]) -> int:
-    """RFC 5545: one all-day VEVENT per event, from its earliest day to the day after its latest."""
-    stamp = _dtstamp()
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//chrono//chrono {__version__}//EN", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH"]
-    if chron.title:
-        lines.append(f"X-WR-CALNAME:{_ics_text(_controls_out(chron.title))}")
-    for line in lines:
-        out.write(_fold(line))
-    n = 0
-    for e in events:
-        first, last = _ends(e)
-        start = first or last
-        assert start is not None
-        end = (last or start) + timedelta(days=1)
-        when = human(e.date, e.date_os)
-        description = f"{when} ({e.precision}; EDTF {e.date})"
-        if e.date_os:
-            description += f"; Old Style {e.date_os}"
-        if first is None:
-            description += "; the start is open: shown on the last day"
-        if last is None:
-            description += "; the end is open: shown on the first day"
-        description += f"\n\n{e.summary}"
-        if e.note:
-            description += f"\n\nNote: {e.note}"
-        from chrono.output.render import source_text
-
-        description += "\n\nSources: " + "; ".join(source_text(s) for s in e.sources)
-        block = [
-            "BEGIN:VEVENT",
-            f"UID:{e.id}@chrono",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{start.year:04d}{start.month:02d}{start.day:02d}",
-            f"DTEND;VALUE=DATE:{end.year:04d}{end.month:02d}{end.day:02d}",
-            f"SUMMARY:{_ics_text(_controls_out(e.title))}",
-            f"DESCRIPTION:{_ics_text(_controls_out(description))}",
-            f"CATEGORIES:{','.join(_ics_text(_controls_out(t)) for t in e.tags)}",
-        ]
-        if e.places:
-            block.append(f"LOCATION:{_ics_text(_controls_out(', '.join(e.places)))}")
-        block.append("TRANSP:TRANSPARENT")
-        block.append("END:VEVENT")
-        for line in block:
-            out.write(_fold(line))
-        n += 1
-    out.write(_fold("END:VCALENDAR"))
-    return n
-
-
-# TimelineJS3 ----------------------------------------------------------------------------------
-
-
-def _tl_date(point: Any, end: bool = False) -> dict[str, str]:
-    """A TimelineJS date holding only the parts the EDTF point knows (its first day, or last with end)."""
-    d = point.latest if end else point.earliest
-    out = {"year": str(d.year)}
-    if point.precision in ("month", "day", "season"):
-        out["month"] = str(d.month)
-    if point.precision == "day":
-        out["day"] = str(d.day)
-    return out
-
-
-def _html(text: str) -> str:
-    import html
-
-    from chrono.output.escape import escape_text
-
-    return html.escape(escape_text(text))
-
-
-def write_timelinejs(events: Iterable[Event], chron: Chronology, out: IO[str]) -> int:
-    """TimelineJS3 JSON: start/end dates with only the known parts, display date, headline, text, group."""
-    items = []
-    for e in events:
-        span = parse_edtf(e.date)
-        start_point = span.start or span.end
-        assert start_point is not None
-        item: dict[str, Any] = {"start_date": _tl_date(start_point)}
-        if span.is_interval:
-            if span.start is not None and span.end is not None:
-                item["end_date"] = _tl_date(span.end, end=True)
-        elif start_point.precision in ("season", "decade"):
-            item["end_date"] = _tl_date(start_point, end=True)
-        from chrono.output.render import source_text
-
-        body = f"<p>{_html(e.summary)}</p>"
-        if e.note:
-            body += f"<p><em>{_html(e.note)}</em></p>"
-        body += "<p>Sources: " + "; ".join(_html(source_text(s)) for s in e.sources) + "</p>"
-        item.update({
-            "display_date": human(e.date, e.date_os),
-            "text": {"headline": _html(e.title), "text": body},
-            "group": e.tags[0],
-            "unique_id": e.id,
-        })
-        items.append(item)
-    doc: dict[str, Any] = {"events": items}
-    if chron.title:
-        doc["title"] = {"text": {"headline": _html(chron.title), "text": _html(chron.description)}}
-    json.dump(doc, out, ensure_ascii=False, indent=1)
-    out.write("\n")
-    return len(items)
-
-
 # JSON, JSONL, CSV: the chronology format, loadable by chrono again ------------------------------------
 
 
@@ -219,7 +62,8 @@ def write_json(events: Iterable[Event], chron: Chronology, out: IO[str]) -> int:
     used_sources = {s.get("source") for r in records for s in r["sources"]}
     doc = {
         "chronology": {k: v for k, v in (("title", chron.title), ("description", chron.description),
-                                           ("version", chron.version), ("license", chron.license)) if v},
+                                           ("version", chron.version), ("license", chron.license),
+                                           ("eras", list(chron.eras))) if v},
         "sources": {k: v for k, v in chron.sources.items() if k in used_sources},
         "tags": {k: v for k, v in chron.tags.items() if k in used_tags},
         "events": records,
@@ -266,30 +110,25 @@ def write_csv(events: Iterable[Event], chron: Chronology, out: IO[str], raw: boo
 
 # Markdown ---------------------------------------------------------------------------------------
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
-
-
-def _md(text: str) -> str:
-    from chrono.output.escape import escape_text
-
-    return escape_text(text).translate(_MD_SPECIAL)
-
-
 def write_markdown(events: Iterable[Event], chron: Chronology, out: IO[str]) -> int:
     """A dated list for a paper: bold date, title, summary, sources; disagreements in a footnote-like line."""
     from chrono.output.render import source_text
 
+    md = markdown_text
     if chron.title:
-        out.write(f"# {_md(chron.title)}\n\n")
+        out.write(f"# {md(chron.title)}\n\n")
     n = 0
     cited: dict[str, None] = {}
     for e in events:
-        out.write(f"- **{_md(human(e.date, e.date_os))}**: {_md(e.title)}. {_md(e.summary)}")
-        out.write(f" *Sources:* {_md('; '.join(source_text(s) for s in e.sources))}.")
+        out.write(f"- **{md(human(e.date, e.date_os))}**: {md(e.title)}.")
+        if e.summary:
+            out.write(f" {md(e.summary)}")
+        if e.sources:
+            out.write(f" *Sources:* {md('; '.join(source_text(s) for s in e.sources))}.")
         if e.certainty:
-            out.write(f" *{_md(e.certainty.capitalize())}:* {_md(e.note or '')}")
+            out.write(f" *{md(e.certainty.capitalize())}:* {md(e.note or '')}")
         out.write("\n")
-        cited.update((s["source"], None) for s in e.sources if "source" in s)
+        cited.update((s["source"], None) for s in e.sources if isinstance(s.get("source"), str))
         n += 1
     declared = [key for key in cited if key in chron.sources]
     if declared:
@@ -298,7 +137,7 @@ def write_markdown(events: Iterable[Event], chron: Chronology, out: IO[str]) -> 
             info = chron.sources[key]
             details = ", ".join(str(info[k]) for k in ("kind", "file", "url") if info.get(k))
             title = str(info.get("title") or key)
-            out.write(f"- **{_md(key)}**: {_md(title)}" + (f" ({_md(details)})" if details else "") + "\n")
+            out.write(f"- **{md(key)}**: {md(title)}" + (f" ({md(details)})" if details else "") + "\n")
     return n
 
 
@@ -375,6 +214,20 @@ def write_html(events: Iterable[Event], chron: Chronology, out: IO[str]) -> int:
     from chrono.output.html_timeline import render_page
 
     return render_page(list(events), chron, out)
+
+
+def write_ics(events: Iterable[Event], chron: Chronology, out: IO[str]) -> int:
+    """iCalendar (chrono.output.ics)."""
+    from chrono.output.ics import write_ics as write
+
+    return write(events, chron, out)
+
+
+def write_timelinejs(events: Iterable[Event], chron: Chronology, out: IO[str]) -> int:
+    """TimelineJS 3 JSON (chrono.output.timelinejs)."""
+    from chrono.output.timelinejs import write_timelinejs as write
+
+    return write(events, chron, out)
 
 
 TEXT_WRITERS: dict[str, Callable[[Iterable[Event], Chronology, IO[str]], int]] = {

@@ -1,14 +1,20 @@
-"""The HTML export: one self-contained page drawing the events on a year axis, with their details below."""
+"""The HTML export: one self-contained page drawing the events on a time axis, with their details below.
+
+Years are placed by their astronomical number, so the axis runs straight across the era boundary and
+into deep time; its ticks fall on round years as people name them (500 BC, AD 1, 1900, 4 million years
+ago). Every piece of text on the page passes through html_text (or html_attribute inside an attribute).
+"""
 
 from __future__ import annotations
 
-import html
-from datetime import date
 from typing import IO
 
 from chrono import __version__
-from chrono.dates.edtf import human, parse_edtf
+from chrono.dates.days import Day, is_leap
+from chrono.dates.edtf import Span, parse_edtf
+from chrono.dates.human import human, year_text
 from chrono.model import Chronology, Event
+from chrono.output.escape import html_attribute, html_text
 
 PALETTE = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
@@ -18,27 +24,42 @@ OTHER = "#9a9a9a"
 LANE = 16
 BAR = 10
 AXIS = 34
+ERA_BAND = 16
 MARGIN = 20
 MIN_SPAN_PX = 9
+MIN_TICK_PX = 70
 
 
-def _esc(text: str) -> str:
-    from chrono.output.escape import escape_text
-
-    return html.escape(escape_text(text))
-
-
-def _year_fraction(d: date) -> float:
-    start = date(d.year, 1, 1).toordinal()
-    days = 366 if (d.year % 4 == 0 and (d.year % 100 != 0 or d.year % 400 == 0)) else 365
-    return d.year + (d.toordinal() - start) / days
+def _year_fraction(d: Day) -> float:
+    """A day as a number of years (astronomical), so that positions on the axis are proportional to time."""
+    days = 366 if is_leap(d.year) else 365
+    return d.year + (d.ordinal() - Day(d.year, 1, 1).ordinal()) / days
 
 
 def _tick_step(years: float, width: float) -> int:
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000):
-        if width / (years / step) >= 60:
-            return step
-    return 1000
+    """The smallest step of 1, 2 or 5 times a power of ten whose ticks are at least MIN_TICK_PX apart."""
+    step = 1
+    while width / max(years / step, 1) < MIN_TICK_PX:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
+    return step
+
+
+def _ticks(first: int, last: int, step: int) -> list[int]:
+    """Round years between first and last as people count them: n * step AD, and n * step BC (1 - n * step)."""
+    ticks = [y for y in range(max(first // step, 1) * step, last + 1, step) if y >= first]
+    bc = 1 - first  # the BC number of the first year
+    if bc >= 1:
+        start = max((1 - last) // step * step, step)
+        ticks += [1 - n for n in range(start, bc + 1, step) if first <= 1 - n <= last]
+    if first <= 1 <= last and step > 1 and 1 not in ticks and 0 not in ticks:
+        ticks.append(1)
+    return sorted(set(ticks))
+
+
+def _bounds(span: Span) -> tuple[Day, Day]:
+    first, last = span.earliest or span.latest, span.latest or span.earliest
+    assert first is not None and last is not None
+    return first, last
 
 
 def render_page(events: list[Event], chron: Chronology, out: IO[str]) -> int:
@@ -46,29 +67,30 @@ def render_page(events: list[Event], chron: Chronology, out: IO[str]) -> int:
     placed = []
     for e in events:
         span = parse_edtf(e.date)
-        first = span.earliest or span.latest
-        last = span.latest or span.earliest
-        assert first is not None and last is not None
+        first, last = _bounds(span)
         qualified = any(p is not None and p.qualifier for p in (span.start, span.end))
         placed.append((e, _year_fraction(first), _year_fraction(last) + 1 / 365, span, qualified))
+    eras = []
+    for era in chron.eras:
+        first, last = _bounds(parse_edtf(era["date"]))
+        eras.append((era.get("title", ""), _year_fraction(first), _year_fraction(last) + 1 / 365))
     title = chron.title or "Chronology"
-    if not placed:
-        low, high = 0.0, 1.0
-    else:
-        low = min(p[1] for p in placed)
-        high = max(p[2] for p in placed)
-    first_year = int(low)
-    last_year = int(high) + 1
+    ends = [p[1] for p in placed] + [p[2] for p in placed] + [e[1] for e in eras] + [e[2] for e in eras]
+    low, high = (min(ends), max(ends)) if ends else (0.0, 1.0)
+    first_year = int(low // 1)
+    last_year = int(high // 1) + 1
     years = max(last_year - first_year, 1)
     width = float(min(max(1000, years * 14), 12000))
     scale = width / years
+    top = AXIS + (ERA_BAND if eras else 0)
 
     def x(value: float) -> float:
         return MARGIN + (value - first_year) * scale
 
     tag_counts: dict[str, int] = {}
     for e, *_ in placed:
-        tag_counts[e.tags[0]] = tag_counts.get(e.tags[0], 0) + 1
+        if e.tags:
+            tag_counts[e.tags[0]] = tag_counts.get(e.tags[0], 0) + 1
     ranked = sorted(tag_counts, key=lambda t: (-tag_counts[t], t))
     colours = {t: PALETTE[i] for i, t in enumerate(ranked[: len(PALETTE)])}
 
@@ -85,30 +107,32 @@ def render_page(events: list[Event], chron: Chronology, out: IO[str]) -> int:
             lane = len(lanes)
             lanes.append(x1)
         bars.append((e, x0, x1, lane, span, qualified))
-    height = AXIS + max(len(lanes), 1) * LANE + MARGIN
+    height = top + max(len(lanes), 1) * LANE + MARGIN
     total_width = width + 2 * MARGIN
 
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_width:.0f}" height="{height}" '
-           f'viewBox="0 0 {total_width:.0f} {height}" role="img" aria-label="{_esc(title)}: timeline">']
-    step = _tick_step(years, width)
-    tick = (first_year // step) * step
-    while tick <= last_year:
-        if tick >= first_year:
-            tx = x(tick)
-            svg.append(f'<line class="grid" x1="{tx:.1f}" y1="{AXIS - 6}" x2="{tx:.1f}" y2="{height - MARGIN + 6}"/>')
-            svg.append(f'<text class="year" x="{tx:.1f}" y="{AXIS - 12}">{tick}</text>')
-        tick += step
+           f'viewBox="0 0 {total_width:.0f} {height}" role="img" aria-label="{html_attribute(title)}: timeline">']
+    for name, start, end in eras:
+        x0, x1 = x(start), max(x(end), x(start) + 1)
+        svg.append(f'<g class="era-group"><title>{html_attribute(name)}</title>'
+                   f'<rect class="era" x="{x0:.1f}" y="{AXIS - 4}" width="{x1 - x0:.1f}" '
+                   f'height="{height - AXIS - MARGIN + 10}"/>'
+                   f'<text class="era-name" x="{x0 + 3:.1f}" y="{AXIS + 8}">{html_text(name)}</text></g>')
+    for tick in _ticks(first_year, last_year, _tick_step(years, width)):
+        tx = x(tick)
+        svg.append(f'<line class="grid" x1="{tx:.1f}" y1="{AXIS - 6}" x2="{tx:.1f}" y2="{height - MARGIN + 6}"/>')
+        svg.append(f'<text class="year" x="{tx:.1f}" y="{AXIS - 12}">{html_text(year_text(tick))}</text>')
     for e, x0, x1, lane, span, qualified in bars:
-        y = AXIS + lane * LANE
-        colour = colours.get(e.tags[0], OTHER)
-        label = f"{human(e.date, e.date_os)}: {e.title}"
+        y = top + lane * LANE
+        colour = colours.get(e.tags[0], OTHER) if e.tags else OTHER
         classes = ["ev", f"p-{span.precision}"]
         if qualified:
             classes.append("fuzzy")
         if span.is_interval and (span.start is None or span.end is None):
             classes.append("open")
-        svg.append(f'<a href="#ev-{_esc(e.id)}" class="{" ".join(classes)}" data-id="{_esc(e.id)}">'
-                   f"<title>{_esc(label)}</title>")
+        label = f"{human(e.date, e.date_os)}: {e.title}"
+        svg.append(f'<a href="#ev-{html_attribute(e.id)}" class="{" ".join(classes)}" '
+                   f'data-id="{html_attribute(e.id)}"><title>{html_attribute(label)}</title>')
         if span.precision == "day" and not span.is_interval:
             cx = (x0 + x0 + MIN_SPAN_PX) / 2
             svg.append(f'<circle cx="{cx:.1f}" cy="{y + BAR / 2}" r="{BAR / 2}" fill="{colour}"/>')
@@ -118,44 +142,47 @@ def render_page(events: list[Event], chron: Chronology, out: IO[str]) -> int:
     svg.append("</svg>")
 
     legend = "".join(
-        f'<li><span class="swatch" style="background:{colours[t]}"></span>{_esc(t)} ({tag_counts[t]})</li>'
+        f'<li><span class="swatch" style="background:{colours[t]}"></span>{html_text(t)} ({tag_counts[t]})</li>'
         for t in ranked[: len(PALETTE)]
     )
-    if len(ranked) > len(PALETTE):
-        legend += f'<li><span class="swatch" style="background:{OTHER}"></span>other tags</li>'
+    if len(ranked) > len(PALETTE) or any(not e.tags for e in events) and ranked:
+        legend += f'<li><span class="swatch" style="background:{OTHER}"></span>other</li>'
 
-    from chrono.output.render import source_text
-
-    details = []
-    for e in events:
-        meta = [f'<span class="tag" style="border-color:{colours.get(t, OTHER)}">{_esc(t)}</span>' for t in e.tags]
-        rows = [f"<p>{_esc(e.summary)}</p>", f'<p class="meta">{" ".join(meta)}</p>']
-        if e.people:
-            rows.append(f"<p><b>People:</b> {_esc(', '.join(e.people))}</p>")
-        if e.places:
-            rows.append(f"<p><b>Places:</b> {_esc(', '.join(e.places))}</p>")
-        if e.certainty:
-            rows.append(f'<p class="note"><b>{_esc(e.certainty.capitalize())}:</b> {_esc(e.note or "")}</p>')
-        elif e.note:
-            rows.append(f'<p class="note">{_esc(e.note)}</p>')
-        rows.append("<p><b>Sources:</b> " + "; ".join(_esc(source_text(s)) for s in e.sources) + "</p>")
-        details.append(
-            f'<li id="ev-{_esc(e.id)}"><p class="when">{_esc(human(e.date, e.date_os))} '
-            f'<span class="precision">{_esc(e.precision)}; <code>{_esc(e.date)}</code></span></p>'
-            f"<h3>{_esc(e.title)}</h3>{''.join(rows)}</li>"
-        )
     page = PAGE.format(
-        title=_esc(title),
-        description=_esc(chron.description),
+        title=html_text(title),
+        description=html_text(chron.description),
         count=len(events),
-        span=f"{first_year}\u2013{last_year - 1}" if events else "",
+        span=f", {html_text(year_text(first_year))}\u2013{html_text(year_text(last_year - 1))}" if events else "",
         svg="\n".join(svg),
         legend=legend,
-        details="\n".join(details),
+        details="\n".join(_details(e, colours) for e in events),
         version=__version__,
     )
     out.write(page)
     return len(events)
+
+
+def _details(e: Event, colours: dict[str, str]) -> str:
+    """One event's entry in the list below the axis."""
+    from chrono.output.render import source_text
+
+    tags = [f'<span class="tag" style="border-color:{colours.get(t, OTHER)}">{html_text(t)}</span>' for t in e.tags]
+    rows = [f"<p>{html_text(e.summary)}</p>"] if e.summary else []
+    if tags:
+        rows.append(f'<p class="meta">{" ".join(tags)}</p>')
+    if e.people:
+        rows.append(f"<p><b>People:</b> {html_text(', '.join(e.people))}</p>")
+    if e.places:
+        rows.append(f"<p><b>Places:</b> {html_text(', '.join(e.places))}</p>")
+    if e.certainty:
+        rows.append(f'<p class="note"><b>{html_text(e.certainty.capitalize())}:</b> {html_text(e.note or "")}</p>')
+    elif e.note:
+        rows.append(f'<p class="note">{html_text(e.note)}</p>')
+    if e.sources:
+        rows.append("<p><b>Sources:</b> " + "; ".join(html_text(source_text(s)) for s in e.sources) + "</p>")
+    return (f'<li id="ev-{html_attribute(e.id)}"><p class="when">{html_text(human(e.date, e.date_os))} '
+            f'<span class="precision">{html_text(e.precision)}; <code>{html_text(e.date)}</code></span></p>'
+            f"<h3>{html_text(e.title)}</h3>{''.join(rows)}</li>")
 
 
 PAGE = """<!DOCTYPE html>
@@ -192,6 +219,8 @@ ol.events li:target {{ background: #fff8d6; }}
 h3 {{ margin: 2px 0 4px; font-size: 1.05em; }}
 .tag {{ border-left: 6px solid; padding: 0 6px; margin-right: 6px; font-size: .85em; background: #f3f3f3; }}
 .note {{ color: #6b4e00; }}
+.era {{ fill: #e8eef7; }}
+.era-name {{ font-size: 11px; fill: #47617f; }}
 p {{ margin: 4px 0; }}
 </style>
 </head>
@@ -199,7 +228,7 @@ p {{ margin: 4px 0; }}
 <header>
 <h1>{title}</h1>
 <p class="sub">{description}</p>
-<p class="sub">{count} events, {span}. Bars span each event's possible dates; dots are single days;
+<p class="sub">{count} events{span}. Bars span each event's possible dates; dots are single days;
 faded, dashed bars are approximate or uncertain; colours are the first tag. Click an event for its details.</p>
 </header>
 <div class="scroll">

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
-from chrono.model import whole_number
+from chrono.model import LIST_FIELDS, whole_number
 from chrono.output.escape import TSV_SPECIAL, TSV_SPECIAL_IN_LINES, TSV_TABLE, escape_text, spreadsheet_safe
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ CHUNK = 512
 
 def human(edtf: str, date_os: str | None = None, calendar: str = "both") -> str:
     """The human form of a date (chrono.dates.edtf.human, imported only when a person reads dates)."""
-    from chrono.dates.edtf import human as human_date
+    from chrono.dates.human import human as human_date
 
     return human_date(edtf, date_os, calendar)
 
@@ -110,8 +110,9 @@ def source_text(entry: dict[str, Any]) -> str:
     """A source entry as one line: 'key: citation', 'key' or its title."""
     key = entry.get("source")
     if key is None:
-        parts = [entry.get("title", "")] + [f"{k} {v}" for k, v in entry.items() if k != "title"]
-        return ", ".join(p for p in parts if p)
+        head = entry.get("title") or entry.get("url") or ""
+        rest = [f"{k} {v}" for k, v in entry.items() if k != "title" and not (k == "url" and v == head)]
+        return ", ".join(str(p) for p in [head, *rest] if p != "")
     cite = entry.get("cite")
     return f"{key}: {cite}" if cite else key
 
@@ -135,7 +136,7 @@ def text_getter(name: str, calendar: str = "both", human_dates: bool = False) ->
     """A function giving one field of an event as a string, chosen once for every row."""
     if name == "when" or (name == "date" and human_dates):
         return lambda e: human(e.date, e.date_os, calendar)
-    if name in ("tags", "people", "places", "aliases"):
+    if name in LIST_FIELDS:
         from chrono.model import json_list
 
         column = name + "_text"
@@ -231,8 +232,7 @@ def render_events(events: Iterable[Event], out: Output) -> int:
 
 
 # Output fields that are one column of the index, as stored (or a JSON list, joined with '; ').
-PLAIN_FIELDS = ("id", "date", "date_os", "title", "summary", "precision", "tags", "people", "places", "aliases")
-LIST_COLUMNS = ("tags", "people", "places", "aliases")
+PLAIN_FIELDS = ("id", "date", "date_os", "title", "summary", "precision", *LIST_FIELDS)
 
 
 def plain_columns(out: Output) -> tuple[str, ...] | None:
@@ -254,7 +254,7 @@ def render_plain(rows: Iterable[Sequence[Any]], fields: tuple[str, ...], out: Ou
     else:
         from chrono.model import json_list
 
-        lists = [i for i, f in enumerate(fields) if f in LIST_COLUMNS]
+        lists = [i for i, f in enumerate(fields) if f in LIST_FIELDS]
         nullable = [i for i, f in enumerate(fields) if f == "date_os"]
 
         def text(row: Sequence[Any]) -> list[str]:
@@ -512,7 +512,7 @@ def render_full(events: Iterable[Event], out: Output, sources: dict[str, dict[st
         for name, label in SHOW_LABELS:
             value = text_value(e, name)
             if value:
-                emit(label, value.replace("; ", ", ") if name in ("tags", "people", "places", "aliases") else value)
+                emit(label, value.replace("; ", ", ") if name in LIST_FIELDS else value)
         for i, s in enumerate(e.sources):
             emit("sources" if i == 0 else "", _source_line(s, sources))
         for i, a in enumerate(e.alt_dates):

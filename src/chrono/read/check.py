@@ -15,19 +15,22 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from chrono.dates.edtf import DateError, check_old_style, day_span
-from chrono.model import CERTAINTIES, LIST_SEP
+from chrono.dates.calendars import check_old_style
+from chrono.dates.edtf import DateError, day_span
+from chrono.model import CERTAINTIES, LIST_FIELDS, LIST_SEP
 from chrono.read.formats.base import type_name
 from chrono.read.formats.plain import FIELDS, compact_list, compact_sources
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+# The fields of a source entry that chrono reads (each a string); any other key is kept as it is.
+SOURCE_FIELDS = ("source", "cite", "title", "url")
 SOURCE_KEY_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 # An event cited by several independent sources ranks higher: bm25 * (1 + PRIOR_WEIGHT * ln(sources)).
 PRIOR_WEIGHT = 0.5
 # Tags, people and places are counted per distinct list while there are at most this many lists of each.
 MAX_COUNTED_ARRAYS = 50_000
-_QUICK_KEYS = frozenset(("id", "date", "title", "summary", "tags", "people", "places", "aliases", "sources"))
-_KNOWN = frozenset(("id", "date", "date_os", "title", "summary", "tags", "people", "places", "aliases", "sources"))
+_QUICK_KEYS = frozenset(("id", "date", "title", "summary", *LIST_FIELDS, "sources"))
+_KNOWN = _QUICK_KEYS | {"date_os"}
 _ID_MATCH = ID_RE.fullmatch
 _KEY_MATCH = SOURCE_KEY_RE.fullmatch
 
@@ -77,7 +80,8 @@ def _text(rec: dict[str, Any], key: str, problems: Problems, required: bool) -> 
         return value
     if value is None:
         if required:
-            problems.append((None, f'missing required field "{key}"'))
+            problems.append((key, f"{key} is null; give it as text") if key in rec else
+                            (None, f'missing required field "{key}"'))
         return ""
     problems.append((key, f"{key} must be a string, not {type_name(value)}"))
     return ""
@@ -97,12 +101,12 @@ def _sources(value: Any, where: str, problems: Problems) -> list[dict[str, str]]
             problems.append((where, f"{where}[{i}] must be an object such as {{\"source\": \"key\"}}, "
                                     f"not {type_name(entry)}"))
             continue
-        for k, v in entry.items():
-            if type(v) is not str:
+        for k in SOURCE_FIELDS:
+            if k in entry and type(entry[k]) is not str:
                 problems.append((where, f"{where}[{i}].{k} must be a string"))
                 break
-        if entry.get("source") is None and not entry.get("title"):
-            problems.append((where, f"{where}[{i}] needs \"source\" (a declared source key) or \"title\""))
+        if entry.get("source") is None and not entry.get("title") and not entry.get("url"):
+            problems.append((where, f"{where}[{i}] needs \"source\" (a declared source key), \"title\" or \"url\""))
         out.append(entry)
     return out
 
@@ -272,7 +276,7 @@ class Checker:
         if not self.overflow:
             self._count(tags, people, places)
         self.n += 1
-        return (
+        return (  # in the order of model.ROW_FIELDS
             self.n, eid, date, date_os, span[0], span[1], span[2], os_md, prior, title, summary,
             tags, people, places, aliases, sources_json, encode(rest) if rest else None, loc,
         ), problems
@@ -299,7 +303,7 @@ class Checker:
         except DateError:
             return None
         lists = []
-        for key in ("tags", "people", "places", "aliases"):
+        for key in LIST_FIELDS:
             value = get(key)
             if value is None or value == []:
                 lists.append("[]")
@@ -357,6 +361,7 @@ class Checker:
         if not self.overflow:
             self._count(tags, people, places)
         self.n += 1
+        # In the order of model.ROW_FIELDS.
         return (self.n, eid, date, None, span[0], span[1], span[2], None, prior, title, summary,
                 tags, people, places, aliases, sources, None, loc)
 

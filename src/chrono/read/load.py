@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chrono.errors import DataError
-from chrono.model import Chronology, LoadOptions
+from chrono.model import ROW_ID, ROW_SOURCES, ROW_TAGS, Chronology, LoadOptions
 from chrono.read.formats.base import STDIN, Reader
 
 MAX_SHOWN_PROBLEMS = 20
@@ -69,6 +69,7 @@ def scan(paths: list[str], sink: Sink | None = None, options: LoadOptions | None
     try:
         for number, path in enumerate(paths):
             loader.file(path, number)
+        loader.unmapped()
         loader.flush()
     finally:
         if collecting:
@@ -97,7 +98,7 @@ class _Loader:
         self.sink = sink
         self.progress = progress
         self.result = result
-        self.normaliser = Normaliser(options.mapping, options.order, options.strict, notes)
+        self.normaliser = Normaliser(options.mapping, options.order, options.strict, notes, options.julian_before)
         self.checker = Checker(options.strict)
         self.problems: list[str] = []
         self.batch: list[tuple[Any, ...]] = []
@@ -129,6 +130,16 @@ class _Loader:
             reader.chronology = reader.chronology._replace(title=title[0], description=title[1])
         self.normaliser.title = None
         result.chronology = result.chronology.merged(reader.chronology)
+
+    def unmapped(self) -> None:
+        """A problem for each -m/--map column that no file has (a column only some files have is fine)."""
+        normaliser = self.normaliser
+        where = normaliser.first_columns
+        for column in normaliser.unmapped():
+            if where is not None:
+                name, names = where
+                self.problems.append(f"{name}:1:1: no column named {column!r} (from -m/--map) in any file; the "
+                                     f"columns are: {', '.join(names)}")
 
     def records(self, reader: Reader, number: int | None = None) -> None:
         """Every record of a file through the normaliser and the checker (number: locate rows in file #number)."""
@@ -169,8 +180,8 @@ class _Loader:
                 row = quick(raw, loc) if quick is not None else None
             if row is not None:
                 events += 1
-                if row[1][-1:].isdigit():
-                    remember(row[1])
+                if row[ROW_ID][-1:] in "0123456789c":  # shaped like a derived id (remember looks closer)
+                    remember(row[ROW_ID])
             else:
                 norm = normalise(raw, i)
                 rec = norm.record
@@ -215,8 +226,9 @@ class _Loader:
                   rec: dict[str, Any]) -> None:
         import json
 
-        declarations.note(lambda f: reader.where(i, keys.get(f, f)), row[1], json.loads(row[11]),
-                          json.loads(row[15]), rec.get("alt_dates"), reader.tags_declared, reader.sources_declared)
+        declarations.note(lambda f: reader.where(i, keys.get(f, f)), row[ROW_ID], json.loads(row[ROW_TAGS]),
+                          json.loads(row[ROW_SOURCES]), rec.get("alt_dates"), reader.tags_declared,
+                          reader.sources_declared)
 
     def _flush(self, reader: Reader) -> None:
         """Hand a full batch of rows to the sink."""
@@ -247,7 +259,7 @@ class IdLedger:
 
     def add(self, rows: list[tuple[Any, ...]]) -> None:
         """Note the ids of a batch of rows."""
-        self.conn.executemany("INSERT INTO ids VALUES (?)", [(r[1],) for r in rows])
+        self.conn.executemany("INSERT INTO ids VALUES (?)", [(r[ROW_ID],) for r in rows])
 
     def duplicates(self, limit: int = 10**6) -> list[str]:
         """The ids noted more than once."""
@@ -267,7 +279,7 @@ def duplicate_problems(paths: list[str], options: LoadOptions, repeated: list[st
     wanted = set(repeated)
     first: dict[str, tuple[str, int, str]] = {}
     out = []
-    normaliser = Normaliser(options.mapping, options.order, options.strict)
+    normaliser = Normaliser(options.mapping, options.order, options.strict, julian_before=options.julian_before)
     for path in paths:
         if path == STDIN:
             out.extend(f"<stdin>: duplicate id {eid!r}; rename one of them" for eid in repeated if eid not in first)

@@ -16,23 +16,23 @@ from typing import Any, NamedTuple
 
 from chrono.dates.edtf import DateError, day_span
 from chrono.errors import DataError
-from chrono.model import FORMAT_FIELDS, LIST_FIELDS
+from chrono.model import FORMAT_FIELDS, LIST_FIELDS, OPEN_EARLIEST
 from chrono.read.formats.base import Reader, type_name
 
 # Names a column (or JSON key) may have for each field, matched ignoring case, spaces, '_' and '-';
 # when several columns name one field, the one earliest in this table wins and the others go to extra.
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "id": ("id",),
-    "date": ("date", "when", "start", "start date", "year"),
-    "end": ("end", "end date", "until"),
+    "date": ("date", "when", "start", "start date", "year", "hdate", "begin"),
+    "end": ("end", "end date", "until", "hdate end", "finish"),
     "date_os": ("date_os", "old style"),
-    "title": ("title", "headline", "event", "name"),
+    "title": ("title", "headline", "label", "event label", "item label", "event", "name"),
     "summary": ("summary", "description", "text", "notes"),
-    "tags": ("tags", "tag", "category", "group", "type"),
-    "people": ("people", "person"),
-    "places": ("places", "place", "location"),
+    "tags": ("tags", "tag", "category", "group", "type", "era"),
+    "people": ("people", "person", "actors", "who"),
+    "places": ("places", "place", "location", "country"),
     "aliases": ("aliases", "alias"),
-    "sources": ("sources", "source", "citation"),
+    "sources": ("sources", "source", "citation", "link", "url"),
     "certainty": ("certainty",),
     "note": ("note",),
     "alt_dates": ("alt_dates",),
@@ -53,8 +53,7 @@ _CYRILLIC = dict(zip(
     "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya i i".replace("_", "").split(" "),
     strict=True,
 ))
-_TAG_RE = re.compile(r"<[^>]*>")
-_DERIVED_SHAPE = re.compile(r"-\d{1,4}(?:-\d+)?$")
+_DERIVED_SHAPE = re.compile(r"-\d+(?:-bc)?(?:-\d+)?$")
 _INTEGER = re.compile(r"-?[0-9]+")
 _EDTF_SHAPE = re.compile(r"[0-9X?~%.]+(?:-[0-9X?~%]+)*(?:/[0-9X?~%.]+(?:-[0-9X?~%]+)*)?")
 
@@ -79,11 +78,14 @@ def parse_mapping(pairs: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 
 
 def csv_sources(text: str) -> list[dict[str, str]]:
-    """A sources cell: entries separated by ';', each 'key', 'key: citation' or a title."""
+    """A sources cell: entries separated by ';', each 'key', 'key: citation', a web address or a title."""
     out = []
     for part in text.split(";"):
         part = part.strip()
         if not part:
+            continue
+        if part.lower().startswith(("https://", "http://")) and " " not in part:
+            out.append({"url": part})
             continue
         key, sep, cite = part.partition(": ")
         if SOURCE_KEY_RE.fullmatch(key):
@@ -107,12 +109,12 @@ def slug(title: str) -> str:
 
 
 def strip_html(text: str) -> str:
-    """Text of a TimelineJS cell: tags dropped, entities decoded, spaces collapsed."""
+    """Text of a TimelineJS cell: tags dropped, entities decoded, a line for each paragraph."""
     if "<" not in text and "&" not in text:
         return text.strip()
-    import html
+    from chrono.read.timelinejs import html_to_text
 
-    return " ".join(html.unescape(_TAG_RE.sub(" ", text)).split())
+    return html_to_text(text)
 
 
 class ColumnMap(NamedTuple):
@@ -178,6 +180,10 @@ class Normalised(NamedTuple):
 
 
 IDENTITY = ColumnMap({}, {}, (), False, ())
+# Where a slide's fields are, for the places of its problems.
+SLIDE = ColumnMap({}, {"date": "start_date", "title": "text", "summary": "text", "tags": "group",
+                       "id": "unique_id"}, (), False, ())
+ID_SHAPE = re.compile(r"[a-z0-9][a-z0-9-]*")
 _STRINGY = (*LIST_FIELDS, "sources", "alt_dates")
 
 
@@ -185,9 +191,14 @@ class Normaliser:
     """Turns raw records into events in the chronology format, file by file, remembering ids across files."""
 
     def __init__(self, mapping: tuple[tuple[str, str], ...] = (), order: str | None = None,
-                 strict: bool = False, notes: Callable[[str], None] | None = None) -> None:
+                 strict: bool = False, notes: Callable[[str], None] | None = None,
+                 julian_before: int | None = None) -> None:
         self.mapping = mapping
         self.order = order
+        self.julian_before = julian_before
+        self.mapped_found: set[str] = set()
+        self.reported: set[str] = set()
+        self.first_columns: tuple[str, list[str]] | None = None
         self.strict = strict
         self.notes = notes
         self.ids: set[str] = set()
@@ -221,11 +232,14 @@ class Normaliser:
         """Map a table's header (once): it must name a date and a title."""
         names = reader.columns or []
         cmap, missing = build_map(names, self.mapping)
-        if missing:
-            raise DataError([f"{reader.name}:1:1: no column named {missing[0]!r} (from -m/--map); the columns "
-                             f"are: {', '.join(names)}"])
+        self._found(missing, reader.name, names)
         for field in ("date", "title"):
             if field not in cmap.keys and not (field == "date" and cmap.timelinejs):
+                mapped = [c for f, c in self.mapping if f == field and c in missing]
+                if mapped:
+                    self.reported.update(column_key(c) for c in mapped)
+                    raise DataError([f"{reader.name}:1:1: no column named {mapped[0]!r} (from -m/--map); the "
+                                     f"columns are: {', '.join(names)}"])
                 if any(_is_date(n) for n in names):
                     raise DataError([f"{reader.name}:1:1: the first row looks like data, not a header; a table "
                                      "starts with a row naming its columns (date,title,...)"])
@@ -247,10 +261,22 @@ class Normaliser:
         names = tuple(raw)
         cmap = self._maps.get(names)
         if cmap is None:
-            cmap = build_map(list(names), self.mapping)[0]
+            cmap, missing = build_map(list(names), self.mapping)
+            if self.mapping and reader is not None:
+                self._found(missing, reader.name, list(names))
             if len(self._maps) < 1000:
                 self._maps[names] = cmap
         return cmap
+
+    def _found(self, missing: list[str], name: str, names: list[str]) -> None:
+        """Note which columns of -m/--map a file (or record) has: -m applies to the files that have its column."""
+        self.mapped_found.update(column_key(c) for _, c in self.mapping if c not in missing)
+        if missing and self.first_columns is None:
+            self.first_columns = (name, names)
+
+    def unmapped(self) -> list[str]:
+        """The -m/--map columns that no file read so far has (each an error: the mapping applies to nothing)."""
+        return [c for _, c in self.mapping if column_key(c) not in self.mapped_found | self.reported]
 
     def event(self, raw: Any, index: int) -> Normalised:
         """One raw record as an event record, with the day span of its date."""
@@ -264,9 +290,13 @@ class Normaliser:
                 if type(raw.get(field)) is str:
                     what = {"sources": "an array of sources", "alt_dates": "an array"}.get(field, "an array of strings")
                     problems.append((field, f"{field} must be {what}, not a string (--strict)"))
-        if not self.mapping and raw.keys() <= CANONICAL and not (self._reader and self._reader.tabular) and \
+        tabular = self._reader is not None and self._reader.tabular
+        if not self.mapping and raw.keys() <= CANONICAL and not tabular and \
                 all(type(raw.get(f)) is not str for f in _STRINGY):
             rec, cmap = raw, IDENTITY
+        elif not tabular and (type(raw.get("start_date")) is dict or type(raw.get("text")) is dict):
+            rec, cmap = self._slide(raw, problems), SLIDE
+            given_id = rec.get("id")
         else:
             cmap = self._map_for(raw)
             rec, read_from = self._rename(raw, cmap, problems)
@@ -286,9 +316,38 @@ class Normaliser:
             self.remember(eid)
         return Normalised(rec, span, problems, cmap, given_id)
 
+    def _slide(self, raw: dict[str, Any], problems: list[tuple[str | None, str]]) -> dict[str, Any]:
+        """A TimelineJS slide as an event: its date from the date objects, or the same days written more exactly."""
+        from chrono.read.timelinejs import read_slide
+
+        slide = read_slide(raw)
+        rec = slide.record
+        if slide.date_problem:
+            problems.append(("date", f"start_date: {slide.date_problem}"))
+            return rec
+        for better in (slide.exported_date, slide.display):
+            if better is None:
+                continue
+            try:
+                from chrono.dates.humandates import read_date
+
+                reading = read_date(better, self.order)
+            except DateError:
+                continue
+            if _same_days(reading.edtf, rec["date"]):
+                rec["date"] = reading.edtf
+                if reading.date_os:
+                    rec.setdefault("date_os", reading.date_os)
+                break
+        if slide.unique_id is not None and "id" not in rec and ID_SHAPE.fullmatch(slide.unique_id):
+            rec["id"] = slide.unique_id
+        elif slide.unique_id is not None and slide.unique_id != rec.get("id"):
+            rec.setdefault("extra", {})["unique_id"] = slide.unique_id
+        return rec
+
     def remember(self, eid: str) -> None:
         """Note an id that a derived id must not repeat (only ids shaped like derived ones, so memory stays small)."""
-        if eid[-1:].isdigit() and _DERIVED_SHAPE.search(eid):
+        if eid[-1:] in "0123456789c" and _DERIVED_SHAPE.search(eid):
             self.ids.add(eid)
 
     def _rename(self, raw: dict[str, Any], cmap: ColumnMap,
@@ -407,6 +466,8 @@ class Normaliser:
               problems: list[tuple[str | None, str]]) -> tuple[int, int, str] | None:
         """The day span of the record's date, reading a human date into EDTF first."""
         date = rec.get("date")
+        if date is None and problems:
+            return None  # what was wrong with the date is said already (a sheet's or a slide's date parts)
         if type(date) is int and 1 <= date <= 9999:
             if self.strict:
                 problems.append(("date", f'date must be a string such as "{date:04d}", not a number (--strict)'))
@@ -416,7 +477,9 @@ class Normaliser:
         if type(date) is not str:
             if "date" not in rec:
                 problems.append((None, 'missing required field "date"'))
-            elif date is not None:
+            elif date is None:
+                problems.append(("date", 'date is null; give a date such as "1934-12-01" or "530 BC"'))
+            else:
                 problems.append(("date", f"date must be a string, not {type_name(date)}"))
             return None
         try:
@@ -433,12 +496,25 @@ class Normaliser:
                 return None
             read_from = repr(date)
             date = rec["date"] = reading.edtf
+            if reading.time:
+                extra = rec.setdefault("extra", {})
+                if type(extra) is dict:
+                    extra.setdefault("time", reading.time)
             if reading.date_os:
                 if rec.get("date_os", reading.date_os) != reading.date_os:
                     problems.append(("date_os", f"date {read_from} is Old Style {reading.date_os}, but date_os "
                                                 f"says {rec['date_os']!r}; keep one"))
                 rec["date_os"] = reading.date_os
             span = day_span(date)
+        if self.julian_before is not None and "date_os" not in rec and span[2] in ("day", "interval"):
+            from chrono.dates.calendars import as_julian
+
+            converted = as_julian(date, self.julian_before)
+            if converted is not None:
+                read_from = read_from or repr(date)
+                date, rec["date_os"] = converted
+                rec["date"] = date
+                span = day_span(date)
         if read_from is not None:
             if self.strict:
                 problems.append(("date", f"date {read_from} is not in the format; write it as {date} "
@@ -450,8 +526,8 @@ class Normaliser:
 
     def _derive_id(self, title: str, span: tuple[int, int, str], index: int, cmap: ColumnMap) -> str:
         """A stable id: the title's slug and the start year, with -2, -3 for clashes in file order."""
-        year = (span[0] or span[1]) // 10000
-        base = f"{slug(title) or 'event'}-{year}"
+        year = (span[0] if span[0] != OPEN_EARLIEST else span[1]) // 10000
+        base = f"{slug(title) or 'event'}-{year if year > 0 else f'{1 - year}-bc'}"
         eid = base
         n = 1
         while eid in self.ids:
@@ -464,35 +540,38 @@ class Normaliser:
 
 def _sheet_date(parts: dict[str, Any], prefix: str, cmap: ColumnMap,
                 problems: list[tuple[str | None, str]]) -> str | None:
-    """EDTF for a TimelineJS sheet's Year/Month/Day (or End Year/...) cells, with only the parts given."""
-    values = []
-    for name, low, high in (("year", 1, 9999), ("month", 1, 12), ("day", 1, 31)):
+    """EDTF for a TimelineJS sheet's Year/Month/Day (or End Year/...) cells, with only the parts given.
+
+    Years are TimelineJS's: -500 is 500 BCE (there is no year 0), stored as -0499.
+    """
+    from chrono.read.timelinejs import date_edtf
+
+    values: dict[str, int] = {}
+    for name, low, high in (("year", None, None), ("month", 1, 12), ("day", 1, 31)):
         value = parts.get(prefix + name)
         column = cmap.keys.get(f"tl:{prefix}{name}", name)
         if value is None or (type(value) is str and not value.strip()):
-            values.append(None)
             continue
         text = str(value).strip()
         if text.endswith(".0"):
             text = text[:-2]
-        if not _INTEGER.fullmatch(text) or not low <= int(text) <= high:
-            what = "years 1 to 9999" if name == "year" else f"{name}s {low} to {high}"
+        if not _INTEGER.fullmatch(text) or (low is not None and not low <= int(text) <= high) or text == "0":
+            what = "years (negative for BCE, no year 0)" if name == "year" else f"{name}s {low} to {high}"
             problems.append(("tl:" + prefix + name, f"{column} {text!r} is not a number of {what}"))
             return None
-        values.append(int(text))
-    year, month, day = values
-    if year is None:
+        values[name] = int(text)
+    if "year" not in values:
         problems.append(("tl:year" if not prefix else "tl:endyear",
                          f"{cmap.keys.get('tl:' + prefix + 'year', 'Year')} is empty; a row needs a year"))
         return None
-    if day is not None and month is None:
+    if "day" in values and "month" not in values:
         problems.append(("tl:" + prefix + "day", f"{cmap.keys.get('tl:' + prefix + 'day')} gives a day but no month"))
         return None
-    text = f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if day else "")
     try:
+        text = date_edtf(values)
         day_span(text)
-    except DateError as exc:
-        problems.append(("tl:" + prefix + "day", f"{text}: {exc}"))
+    except (ValueError, DateError) as exc:
+        problems.append(("tl:" + prefix + "day", f"{exc}"))
         return None
     return text
 
@@ -506,13 +585,17 @@ def _is_date(text: str) -> bool:
 
 
 def _same_days(read: str, parts: str) -> bool:
-    """Whether a Display Date names the days of a sheet row's parts (an open end names its known end only)."""
+    """Whether a display date names the days of a sheet row's or slide's date parts.
+
+    A value with an open end (from spring 1930) has only its known end in the parts, written from its first
+    day (the month 3 of a spring): then the first days must agree.
+    """
     try:
         if day_span(read)[:2] == day_span(parts)[:2]:
             return True
         start, _, end = read.partition("/")
         if "/" in parts or ".." not in (start, end):
             return False
-        return day_span(end if start == ".." else start)[:2] == day_span(parts)[:2]
+        return day_span(end if start == ".." else start)[0] == day_span(parts)[0]
     except DateError:
         return False

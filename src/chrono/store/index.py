@@ -7,21 +7,22 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from chrono.errors import UsageError
-from chrono.model import OPEN_EARLIEST, OPEN_LATEST, Chronology, Event
+from chrono.model import FTS_FIELDS, LIST_FIELDS, OPEN_EARLIEST, OPEN_LATEST, Chronology, Event
 from chrono.store.query import Filters, Search, Term, fold
 
 if TYPE_CHECKING:
-    from datetime import date
+    from chrono.dates.days import Day
 
 # Bumped whenever the layout (writer.SCHEMA) or what is read into it changes, so older caches are rebuilt
-# (7: EDTF dates take ASCII digits only, so '١٩٣٤' is read as a human date and stored as 1934).
-SCHEMA_VERSION = 7
-# bm25 weights for title, summary, tags, people, places, aliases.
-WEIGHTS = (10.0, 2.0, 1.0, 1.0, 1.0, 0.5)
-EVENT_COLUMNS = (
-    "id, date, date_os, title, summary, tags, people, places, aliases, sources, rest, earliest, latest, precision"
-)
+# (8: years before AD 1000 and BC, day numbers of open ends far below and above every date).
+SCHEMA_VERSION = 8
+# bm25 weights of the full-text columns.
+WEIGHTS = tuple(weight for _, weight in FTS_FIELDS)
+# The events-table columns behind an Event, in its order (its fields are named for the column and how it is held).
+EVENT_COLUMNS = ", ".join(f.removesuffix("_text").removesuffix("_json").removesuffix("_day") for f in Event._fields)
 FACET_COLUMNS = {"tag": "tags", "person": "people", "place": "places"}
+# The largest LIMIT SQLite takes: a -n beyond any real count means all.
+MAX_LIMIT = 2**63 - 1
 # The summary, from the table or (when the index keeps only where the record is) from its file.
 SUMMARY = "coalesce(e.summary, cold(e.loc))"
 FULL_COLUMNS = EVENT_COLUMNS.replace("summary", f"{SUMMARY} AS summary")
@@ -32,7 +33,7 @@ LIST_TEXT = ("CASE WHEN e.{c} = '[]' THEN '' WHEN instr(e.{c}, '\\') = 0 "
 
 def text_column(field: str) -> str:
     """SQL for a plain field as printed text: lists joined with '; ', a missing date_os as ''."""
-    if field in ("tags", "people", "places", "aliases"):
+    if field in LIST_FIELDS:
         return LIST_TEXT.format(c=field)
     if field == "summary":
         return SUMMARY
@@ -54,8 +55,8 @@ FIELD_COLUMNS = {
     "alt_dates": ("rest",), "extra": ("rest",), "earliest": ("earliest",), "latest": ("latest",),
     "precision": ("precision",),
 }
-PLACEHOLDERS = {"date_os": "NULL", "rest": "NULL", "earliest": "0", "latest": "0", "tags": "'[]'", "people": "'[]'",
-                "places": "'[]'", "aliases": "'[]'", "sources": "'[]'"}
+PLACEHOLDERS = {"date_os": "NULL", "rest": "NULL", "earliest": "0", "latest": "0", "sources": "'[]'",
+                **{name: "'[]'" for name in LIST_FIELDS}}
 
 
 def event_columns(fields: Iterable[str] | None) -> str:
@@ -69,15 +70,22 @@ def event_columns(fields: Iterable[str] | None) -> str:
                      for c in (c.strip() for c in EVENT_COLUMNS.split(",")))
 
 
-def _julian(column: str) -> str:
-    """SQL for the Julian day number of a YYYYMMDD day number (a column or a literal)."""
-    return f"julianday(printf('%04d-%02d-%02d', {column} / 10000, {column} / 100 % 100, {column} % 100))"
+def day_number(value: int) -> int | None:
+    """The ordinal of an index day number, None for an open end (an SQL function: days between, --around)."""
+    if value in (OPEN_EARLIEST, OPEN_LATEST):
+        return None
+    from chrono.dates.days import day_number as ordinal
+
+    return ordinal(value)
 
 
-def _day(value: int) -> date:
-    from datetime import date
+def shift_day(value: int, amount: int, unit: str) -> int | None:
+    """An index day number moved by days, months or years, None for an open end (an SQL function: --max-span)."""
+    if value in (OPEN_EARLIEST, OPEN_LATEST):
+        return None
+    from chrono.dates.days import shift_ymd
 
-    return date(value // 10000, value // 100 % 100, value % 100)
+    return shift_ymd(value, amount, unit)
 
 
 def connect(path: str = ":memory:", readonly: bool = False) -> sqlite3.Connection:
@@ -112,6 +120,8 @@ class Index:
         self._sources_checked: set[str] = set()
         conn.create_function("cold", 1, self._cold)
         conn.create_function("list_text", 1, list_text, deterministic=True)
+        conn.create_function("day_number", 1, day_number, deterministic=True)
+        conn.create_function("shift_day", 3, shift_day, deterministic=True)
 
     def _cold(self, loc: int | None) -> str | None:
         """A summary the index does not hold, read back from its chronology file (see cold.py)."""
@@ -140,6 +150,7 @@ class Index:
                 title=info.get("title", ""), description=info.get("description", ""),
                 version=info.get("version", ""), license=info.get("license", ""),
                 sources=json.loads(meta.get("sources", "{}")), tags=json.loads(meta.get("tags", "{}")),
+                eras=tuple(info.get("eras", ())),
             )
         return self._chronology
 
@@ -209,18 +220,17 @@ class Index:
             # An event is kept when its last day comes before its first day moved on by the span.
             amount, unit = filters.max_span
             if unit == "d":
-                clauses.append(f"{_julian('e.latest')} - {_julian('e.earliest')} < {amount:d}")
-            elif unit == "m":
-                months = f"(e.earliest / 10000 * 12 + e.earliest / 100 % 100 - 1 + {amount:d})"
-                clauses.append(f"e.latest < {months} / 12 * 10000 + ({months} % 12 + 1) * 100 + e.earliest % 100")
+                clauses.append("day_number(e.latest) - day_number(e.earliest) < ?")
+                params.append(amount)
             else:
-                clauses.append(f"e.latest < e.earliest + {amount * 10000:d}")
+                clauses.append("e.latest < shift_day(e.earliest, ?, ?)")
+                params.extend((amount, unit))
         if filters.month_day is not None:
             month, day = filters.month_day
             if filters.julian:
                 clauses.append("e.os_md = ?")
             else:
-                clauses.append("e.precision = 'day' AND e.earliest % 10000 = ?")
+                clauses.append("e.precision = 'day' AND (e.earliest % 10000 + 10000) % 10000 = ?")
             params.append(month * 100 + day)
         if filters.sources or filters.not_sources:
             self.check_sources(filters.sources + filters.not_sources)
@@ -342,8 +352,8 @@ class Index:
             # Nearest first: the distance between the middle of the event's days and the middle of the centre's,
             # so that a day a week later comes before a year around it; open-ended events come last.
             c0, c1 = filters.centre
-            middle = f"({_julian('e.earliest')} + {_julian('e.latest')}) / 2"
-            distance = f"COALESCE(ABS({middle} - ({_julian(str(c0))} + {_julian(str(c1))}) / 2), 1e9)"
+            middle = "(day_number(e.earliest) + day_number(e.latest)) / 2.0"
+            distance = f"COALESCE(ABS({middle} - {(day_number(c0) + day_number(c1)) / 2!r}), 1e99)"
             return f"{distance}{desc}, e.earliest{desc}, e.latest{desc}, e.n{desc}"
         key = filters.sort or ("relevance" if ranked else "date")
         if key == "count":
@@ -360,7 +370,7 @@ class Index:
         """The filters with --around (a date, or an event id or prefix) made into a date range and a centre."""
         if filters.around is None:
             return filters
-        from chrono.dates.edtf import shift, ymd
+        from chrono.dates.days import shift, ymd
 
         first, last = self.centre_of(filters.around)
         amount, unit = filters.window
@@ -371,9 +381,10 @@ class Index:
             end = min(end, filters.end)
         return filters._replace(around=None, start=start, end=end, centre=(ymd(first), ymd(last)))
 
-    def centre_of(self, text: str) -> tuple[date, date]:
+    def centre_of(self, text: str) -> tuple[Day, Day]:
         """The first and last day of what --around names: an event id, a date, or a unique id prefix."""
-        from chrono.dates.edtf import DateError, parse_user_date
+        from chrono.dates.edtf import DateError
+        from chrono.dates.user import parse_user_date
 
         row = self.conn.execute("SELECT earliest, latest FROM events WHERE id = ?", (text,)).fetchone()
         if row is None:
@@ -393,7 +404,9 @@ class Index:
             first = last
         if last == OPEN_LATEST:
             last = first
-        return _day(first), _day(last)
+        from chrono.dates.days import from_ymd
+
+        return from_ymd(first), from_ymd(last)
 
     def select(self, filters: Filters, search: Search | None = None,
                columns: str | tuple[str, ...] = EVENT_COLUMNS) -> sqlite3.Cursor:
@@ -422,7 +435,7 @@ class Index:
         sql += f" ORDER BY {self._order(filters, ranked)}"
         if filters.limit is not None:
             sql += " LIMIT ?"
-            params.append(filters.limit)
+            params.append(min(filters.limit, MAX_LIMIT))
         try:
             return self.conn.execute(sql, params)
         except sqlite3.OperationalError as exc:
@@ -494,7 +507,7 @@ class Index:
             params = [kind]
         if filters.limit is not None:
             sql += " LIMIT ?"
-            params.append(filters.limit)
+            params.append(min(filters.limit, MAX_LIMIT))
         return self.conn.execute(sql, params).fetchall()
 
     def overview(self) -> dict[str, Any]:

@@ -3,40 +3,29 @@
 from __future__ import annotations
 
 import sqlite3
+from operator import itemgetter
 from typing import Any
 
-from chrono.model import Chronology
+from chrono.model import FTS_FIELDS, INDEX_ROW, ROW_FIELDS, ROW_LOC, ROW_SUMMARY, Chronology
 from chrono.store.index import FACET_COLUMNS, SCHEMA_VERSION, SUMMARY
 
 TOKENIZER = "unicode61 remove_diacritics 2"
+EVENT_TABLE = ",\n    ".join(f"{name} {sql}" for name, sql in INDEX_ROW)
+FTS_COLUMNS = ", ".join(name for name, _ in FTS_FIELDS)
+_INSERT_EVENT = f"INSERT INTO events VALUES ({', '.join('?' * len(INDEX_ROW))})"
+_INSERT_FTS = f"INSERT INTO fts(rowid, {FTS_COLUMNS}) VALUES (?, {', '.join('?' * len(FTS_FIELDS))})"
+_DELETE_FTS = f"INSERT INTO fts(fts, rowid, {FTS_COLUMNS}) VALUES ('delete', ?, {', '.join('?' * len(FTS_FIELDS))})"
+# A row's number and its full-text fields, in the order of the fts table.
+_FTS_VALUES = itemgetter(0, *(ROW_FIELDS.index(name) for name, _ in FTS_FIELDS))
 
 SCHEMA = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE events(
-    n INTEGER PRIMARY KEY,
-    id TEXT NOT NULL,
-    date TEXT NOT NULL,
-    date_os TEXT,
-    earliest INTEGER NOT NULL,
-    latest INTEGER NOT NULL,
-    precision TEXT NOT NULL,
-    os_md INTEGER,
-    prior REAL NOT NULL,
-    title TEXT NOT NULL,
-    summary TEXT,
-    tags TEXT NOT NULL,
-    people TEXT NOT NULL,
-    places TEXT NOT NULL,
-    aliases TEXT NOT NULL,
-    sources TEXT NOT NULL,
-    rest TEXT,
-    loc INTEGER
+    {EVENT_TABLE}
 );
 CREATE TABLE facet_counts(kind TEXT NOT NULL, value TEXT NOT NULL, count INTEGER NOT NULL,
                           PRIMARY KEY (kind, value)) WITHOUT ROWID;
-CREATE VIRTUAL TABLE fts USING fts5(
-    title, summary, tags, people, places, aliases, content='', tokenize='{TOKENIZER}'
-);
+CREATE VIRTUAL TABLE fts USING fts5({FTS_COLUMNS}, content='', tokenize='{TOKENIZER}');
 -- Terms gather in 32 MB of memory (not 1 MB) before they are written out as a segment: fewer, larger
 -- segments to merge, a quarter less time to build a million events, for about 40 MB more memory.
 INSERT INTO fts(fts, rank) VALUES ('automerge', 8);
@@ -59,12 +48,9 @@ class Writer:
         """Insert a batch of events-table rows (see load.Checker.check) and their full text."""
         conn = self.conn
         # A row that says where its record is (loc) keeps no copy of its summary: cold.py reads it back.
-        conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                         [r if r[17] is None else (*r[:10], None, *r[11:]) for r in rows])
-        conn.executemany(
-            "INSERT INTO fts(rowid, title, summary, tags, people, places, aliases) VALUES (?,?,?,?,?,?,?)",
-            [(r[0], r[9], r[10], r[11], r[12], r[13], r[14]) for r in rows],
-        )
+        conn.executemany(_INSERT_EVENT, [r if r[ROW_LOC] is None else (*r[:ROW_SUMMARY], None, *r[ROW_SUMMARY + 1:])
+                                         for r in rows])
+        conn.executemany(_INSERT_FTS, map(_FTS_VALUES, rows))
 
     def finish(self, meta: dict[str, str], counts: dict[str, dict[str, int]] | None, skip_invalid: bool = False,
                ) -> None:
@@ -112,11 +98,11 @@ class Writer:
         conn = self.conn
         dropped = 0
         for eid in repeated:
-            rows = conn.execute(f"SELECT n, title, {SUMMARY}, tags, people, places, aliases FROM events e WHERE id = ? "
-                                "ORDER BY n LIMIT -1 OFFSET 1", (eid,)).fetchall()
+            columns = ", ".join(SUMMARY if name == "summary" else name for name, _ in FTS_FIELDS)
+            rows = conn.execute(f"SELECT n, {columns} FROM events e WHERE id = ? ORDER BY n LIMIT -1 OFFSET 1",
+                                (eid,)).fetchall()
             for row in rows:
-                conn.execute("INSERT INTO fts(fts, rowid, title, summary, tags, people, places, aliases) "
-                             "VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)", row)
+                conn.execute(_DELETE_FTS, row)
                 conn.execute("DELETE FROM events WHERE n = ?", (row[0],))
                 dropped += 1
         return dropped
@@ -130,8 +116,8 @@ def metadata(chronology: Chronology, files: list[str], key: str = "") -> dict[st
         "schema": str(SCHEMA_VERSION),
         "key": key,
         "chronology": json.dumps({"title": chronology.title, "description": chronology.description,
-                                  "version": chronology.version, "license": chronology.license},
-                                 ensure_ascii=False),
+                                  "version": chronology.version, "license": chronology.license,
+                                  "eras": list(chronology.eras)}, ensure_ascii=False),
         "sources": json.dumps(chronology.sources, ensure_ascii=False),
         "tags": json.dumps(chronology.tags, ensure_ascii=False),
         "files": json.dumps(files, ensure_ascii=False),

@@ -84,30 +84,37 @@ def _field_text(value: Any) -> str | None:
 
 
 @cli.lazy("timeline",
-          click.option("--by", "period", type=click.Choice(("year", "decade", "month")), default="year",
+          click.option("--by", "period", type=click.Choice(("year", "decade", "century", "month")), default="year",
                        show_default=True, help="Length of one bar's period."),
           filter_options, output_options, click.pass_context)
 def timeline_cmd(ctx: click.Context, period: str, filters: Filters, output: Output) -> None:
-    """Events per year, decade or month as a bar chart of the filtered events.
+    """Events per year, decade, century or month as a bar chart of the filtered events.
 
     Each event counts once, in the period where it starts (an event known
     only to the decade counts in the decade's first year). Every period in
-    the range is shown, empty ones too. Piped, it prints period and count
-    as TSV.
+    the range is shown, empty ones too (when there are more than 2,000
+    periods, only those with events). Decades and centuries BC are counted
+    as people name them: the 530s BC are 539 to 530 BC. Piped, it prints
+    period and count as TSV.
 
     \b
     Examples:
       chrono timeline
       chrono timeline --by decade
       chrono timeline --by month --from 1934-06 --to 1935-06 --tag purges
+      chrono -d ancient.csv timeline --by century
     """
     from chrono.output.render import render_rows, stdout_is_utf8
     from chrono.output.timeline import bar_chart, periods
 
     index = get_session(ctx).index
-    rows = periods(index, filters, period)
+    rows, sparse = periods(index, filters, period)
     if not rows:
         done(ctx, 0, output)
+    if sparse and output.format == "table":
+        plural = {"century": "centuries"}.get(period, period + "s")
+        click.echo(f"chrono: the events span too many {plural} to show each; showing the {len(rows)} with events",
+                   err=True)
     if output.format == "table" and not output.count:
         click.echo(bar_chart(rows, output.width or 80, ascii_only=not stdout_is_utf8()))
     else:

@@ -176,7 +176,8 @@ def on_cmd(ctx: click.Context, day: str | None, filters: Filters, output: Output
       chrono on 'Oct 25' --calendar julian
       chrono on 1-21 --tag biography
     """
-    from chrono.dates.edtf import DateError, parse_month_day
+    from chrono.dates.edtf import DateError
+    from chrono.dates.user import parse_month_day
 
     if day is None:
         import datetime

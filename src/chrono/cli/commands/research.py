@@ -42,8 +42,9 @@ def between_cmd(ctx: click.Context, first: str, second: str, listing: bool, filt
       chrono between kirov-assassinated great-terror --list
       chrono between 1924 1929 --list --tag opposition -f ids
     """
-    from chrono.dates.between import measure, resolve, strictly_between
+    from chrono.dates.between import measure, strictly_between
     from chrono.output.intervals import print_ends, print_interval
+    from chrono.store.ends import resolve
 
     index = get_session(ctx).index
     if filters.start is not None or filters.end is not None:

@@ -277,11 +277,18 @@ class JsonReader(Reader):
             self.sources_declared = sources
         if tags is not None:
             self.tags_declared = tags
-        text = {k: v for k, v in self._info.items() if type(v) is str}
+        info = self._info
+        if not info and ("title" in meta or "eras" in meta):
+            from chrono.read.timelinejs import chronology_info
+
+            info = chronology_info(meta)  # a TimelineJS document: its title slide and eras
+        text = {k: v for k, v in info.items() if type(v) is str}
+        eras = info.get("eras") if type(info.get("eras")) is list else []
         self.chronology = Chronology(
             title=text.get("title", ""), description=text.get("description", ""),
             version=text.get("version", ""), license=text.get("license", ""),
             sources=self.sources_declared or {}, tags=self.tags_declared or {},
+            eras=tuple(filter(None, map(_era, eras))),
         )
 
     def extent(self) -> tuple[int, int] | None:
@@ -302,3 +309,12 @@ class JsonReader(Reader):
             except JSON_ERRORS:
                 pass
         return self.locate(self.base + at)
+
+
+def _era(value: Any) -> dict[str, str] | None:
+    """A named period of the chronology ({"date": an EDTF interval, "title": ...}), None when it is not one."""
+    from chrono.dates.edtf import is_valid_edtf
+
+    if type(value) is not dict or type(value.get("date")) is not str or not is_valid_edtf(value["date"]):
+        return None
+    return {"date": value["date"], "title": value["title"] if type(value.get("title")) is str else ""}
