@@ -12,8 +12,6 @@ _UNSAFE = "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufef
 _JSON_UNSAFE = "[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
 # The marks alone, for TSV (which escapes controls its own way).
 _MARKS = "[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
-# What Markdown reads as markup: a backslash before each makes it text.
-MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
 # For TSV: backslash, tab, newline and carriage return as \\ \t \n \r, other controls as \xNN.
 TSV_TABLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
 TSV_TABLE.update({ord("\\"): "\\\\", ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r"})
@@ -48,7 +46,7 @@ def terminal_marks(text: str) -> str:
 def markdown_cell(text: str) -> str:
     """Text for a Markdown table cell: escaped for a terminal (a line break too), and Markdown's own characters
     (| ends a cell, < starts HTML) after a backslash, as `export --to markdown` writes them."""
-    return escape_text(text).translate(MARKDOWN_SPECIAL)
+    return escape_text(text).translate(_MD_SPECIAL)
 
 
 def spreadsheet_safe(text: str) -> str:
