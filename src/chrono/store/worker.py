@@ -23,7 +23,12 @@ class WriterProcess:
         read_fd, write_fd = os.pipe()
         _widen(write_fd)
         parent = os.getpid()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_fd)
+            os.close(write_fd)
+            raise
         if pid == 0:  # pragma: no cover - the child process (its coverage is not collected)
             code = 1
             try:
