@@ -40,17 +40,20 @@ class WriterProcess:
         os.close(read_fd)
         self.pid = pid
         self.fd: int | None = write_fd
+        self.midway = False  # a message was cut short (Ctrl-C while sending): only closing the pipe is safe now
 
     def send(self, message: Any) -> None:
         """Send one message (marshalled); OSError if the writer has stopped."""
         import marshal
 
         data = marshal.dumps(message)
+        self.midway = True
         try:
             self._write(len(data).to_bytes(HEADER, "big"))
             self._write(data)
         except OSError:
             raise OSError("the index writer stopped") from None
+        self.midway = False
 
     def _write(self, data: bytes) -> None:
         assert self.fd is not None
@@ -61,7 +64,7 @@ class WriterProcess:
     def finish(self, stop: bool) -> int:
         """Close the pipe (first telling the writer to stop, if stop) and wait for it: its exit status."""
         if self.fd is not None:
-            if stop:
+            if stop and not self.midway:
                 try:
                     self.send(None)
                 except OSError:
