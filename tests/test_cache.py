@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -191,7 +190,7 @@ def test_streaming_output(tmp_path) -> None:
 
 
 def test_progress_line_only_on_a_terminal_after_a_second(monkeypatch, capsys) -> None:
-    from chrono.store import cache
+    from chrono.store import build
 
     clock = iter([0.0, 0.5, 1.5, 1.6, 3.0, 4.0])
     monkeypatch.setattr("time.monotonic", lambda: next(clock))
@@ -204,7 +203,7 @@ def test_progress_line_only_on_a_terminal_after_a_second(monkeypatch, capsys) ->
         position = 0
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
-    progress = cache._Progress(1000)
+    progress = build.Progress(1000)
     reader = Reader()
     reader.position = 100
     progress.update(reader, 50)  # at 0.5 s: nothing yet
@@ -222,7 +221,7 @@ def test_progress_line_only_on_a_terminal_after_a_second(monkeypatch, capsys) ->
     progress.done()
     assert capsys.readouterr().err == "\r" + " " * len(line) + "\r"
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
-    quiet = cache._Progress(1000)
+    quiet = build.Progress(1000)
     quiet.update(reader, 1)
     quiet.done()
     assert not quiet.enabled and capsys.readouterr().err == ""
@@ -310,24 +309,3 @@ def _overlaps(date: str, first: int, last: int) -> bool:
 
     earliest, latest, _ = day_span(date)
     return earliest <= last and latest >= first
-
-
-def test_interrupted_build_leaves_no_cache_entry(tmp_path) -> None:
-    data = synthetic(tmp_path / "big.json", 150000)
-    cache = tmp_path / "cache"
-    env = subprocess_env(CHRONO_CACHE_DIR=str(cache))
-    proc = subprocess.Popen([*chrono_cmd(), "-d", str(data), "list", "--count"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env)
-    deadline = time.monotonic() + 30
-    while not list(cache.glob("*.tmp")) and time.monotonic() < deadline:
-        time.sleep(0.05)  # the build has begun once its temporary file exists
-    time.sleep(0.5)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
-    assert out == b"" and b"Traceback" not in err
-    assert list(cache.iterdir()) == [], "no cache entry, no temporary file"
-    again = subprocess.run([*chrono_cmd(), "-d", str(data), "list", "--count"], capture_output=True, env=env,
-                           timeout=120)
-    assert again.stdout == b"150000\n"
-    assert [p.suffix for p in cache.iterdir()] == [".sqlite"]

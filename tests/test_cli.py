@@ -392,3 +392,13 @@ def test_invalid_data_exit_2(run, tmp_path) -> None:
     assert result.exit_code == 2 and result.stderr.startswith(f"{bad}:1:3: invalid JSON")
     missing = run("list", data=tmp_path / "missing.json")
     assert missing.exit_code == 2 and "no such file" in missing.stderr
+
+
+def test_dayfirst_and_monthfirst_together_are_a_usage_error(run, tmp_path) -> None:
+    """Issue 20, case 9: not the last one silently winning."""
+    data = tmp_path / "numeric.csv"
+    data.write_text("date,title\n12/1/1934,Kirov\n", encoding="utf-8")
+    result = run("--dayfirst", "--monthfirst", "list", "-f", "ids", data=data)
+    assert result.exit_code == 2 and "give --dayfirst or --monthfirst, not both" in result.stderr
+    assert run("--dayfirst", "list", "-F", "date", "--no-header", data=data).stdout == "1934-01-12\n"
+    assert run("--monthfirst", "list", "-F", "date", "--no-header", data=data).stdout == "1934-12-01\n"

@@ -112,6 +112,18 @@ def test_tables_and_show_escape_control_characters(run) -> None:
     assert "\x1b" not in show and "\u202e" not in show and "\\x1b[31m" in show
 
 
+@pytest.mark.parametrize("style", ["github", "pipe"])
+def test_markdown_tables_escape_pipes_and_html(run, tmp_path, style: str) -> None:
+    """Issue 20, case 9: a | in the data is not an extra column, raw HTML is not live when the Markdown is rendered
+    (as `export --to markdown` writes them)."""
+    data = tmp_path / "md.json"
+    data.write_text(json.dumps([{"date": "1934", "title": "A | B <img src=x onerror=alert(1)>", "tags": ["x"]}]),
+                    encoding="utf-8")
+    table = run("list", "-f", "table", "--style", style, "-F", "date,title", data=data).stdout.splitlines()
+    assert table[2] == "| 1934   | A \\| B \\<img src=x onerror=alert(1)\\> |"
+    assert all(line.count("|") - line.count("\\|") == 3 for line in table)
+
+
 def test_tsv_keeps_each_event_on_one_line(run) -> None:
     out = run("list", "-f", "tsv", "-F", "id,title,summary", data=HOSTILE).stdout
     lines = out.splitlines()
@@ -227,6 +239,27 @@ def test_colour_on_a_terminal_and_never_with_no_color() -> None:
     plain = _run_in_pty(args, subprocess_env(TERM="xterm", NO_COLOR="1"))
     assert b"\x1b[" not in plain
     assert b"october-revolution" in plain
+
+
+# What a terminal acts on: C0 and C1 controls (but tabs and the pty's line ends), DEL, bidi and other invisible marks.
+TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e"
+                             "\u2060-\u2069\ufeff]")
+
+
+@pytest.mark.parametrize("args", [["list", "-f", "csv"], ["list", "-f", "csv", "--raw", "-F", "id,title,summary"],
+                                  ["list", "-f", "json"], ["list", "-f", "jsonl"], ["list", "-f", "tsv", "-F",
+                                  "id,title,places"], ["tags", "--people", "-f", "csv"],
+                                  ["tags", "--places", "-f", "json"], ["sources", "-f", "csv"]])
+def test_csv_json_and_tsv_on_a_terminal_escape_what_would_drive_it(args: list[str]) -> None:
+    """Issue 20, case 7: as the table does; JSON stays the same JSON (escaped as \\u), to a pipe all stay exact."""
+    env = subprocess_env(TERM="xterm", NO_COLOR="1")
+    shown = _run_in_pty(["-d", str(HOSTILE), *args], env).decode("utf-8")
+    assert not TERMINAL_UNSAFE.search(shown), TERMINAL_UNSAFE.findall(shown)
+    piped = subprocess.run([*chrono_cmd(), "-d", str(HOSTILE), *args], capture_output=True, env=env, timeout=60)
+    if "json" in args:
+        assert json.loads(shown) == json.loads(piped.stdout)
+    elif "csv" in args and "sources" not in args:
+        assert "\\x1b" in shown and b"\x1b" in piped.stdout, "to a pipe, CSV is exact"
 
 
 def test_fuzz_script_runs_briefly(tmp_path) -> None:

@@ -62,6 +62,28 @@ def test_full_device_is_one_clear_error() -> None:
     assert lines == ["chrono: cannot write output: No space left on device"]
 
 
+@pytest.mark.parametrize(("redirect", "why"), [(">&-", "standard output is closed"),
+                                               ("1</dev/null", "Bad file descriptor")])
+def test_closed_or_invalid_stdout_is_one_clear_error(redirect: str, why: str) -> None:
+    """Like a full disk: exit 2 and one line, no traceback (issue 20, case 6)."""
+    cmd = " ".join([*chrono_cmd(), "-d", str(MINI)])
+    result = subprocess.run(["bash", "-c", f"{cmd} list {redirect}"], capture_output=True, env=subprocess_env(),
+                            timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.decode().splitlines() == [f"chrono: cannot write output: {why}"]
+    silent = subprocess.run(["bash", "-c", f"{cmd} list {redirect} 2>&-"], capture_output=True, env=subprocess_env(),
+                            timeout=60)
+    assert silent.returncode == 2 and silent.stderr == b""
+
+
+def test_a_command_that_writes_no_stdout_runs_with_it_closed(tmp_path) -> None:
+    out = tmp_path / "out.json"
+    cmd = " ".join([*chrono_cmd(), "-d", str(MINI), "export", "--to", "json", "-o", str(out)])
+    result = subprocess.run(["bash", "-c", f"{cmd} >&- <&-"], capture_output=True, env=subprocess_env(), timeout=60)
+    assert result.returncode == 0 and result.stderr.decode().startswith("chrono: wrote ")
+    assert json.loads(out.read_text(encoding="utf-8"))
+
+
 def test_interrupt_exits_130_without_traceback() -> None:
     proc = subprocess.Popen([*chrono_cmd(), "-d", "-", "list"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=subprocess_env())

@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 import click
 
 from chrono import __version__
-from chrono.cli.options import DateParam, Session, load_options
+from chrono.cli.options import DateParam, Session, date_order, load_options
 from chrono.errors import EXIT_INTERRUPTED, EXIT_USAGE, ChronoError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -39,6 +39,8 @@ COMMAND_MODULES = {
 
 
 HELP_TEXT = "Show this message and exit."
+# Where the root context keeps the arguments it was given (to run a command again).
+ARGS = "chrono.args"
 EXAMPLES_MARK = "\b\nExamples:"
 
 
@@ -150,13 +152,38 @@ class ChronoGroup(click.Group):
         with warnings.catch_warnings():
             capture_warnings()
             try:
-                return super().invoke(ctx)
+                return super().invoke(ctx) if ctx.parent is not None else self._invoke_root(ctx)
             except ChronoError as exc:
                 show_error(exc)
                 raise click.exceptions.Exit(exc.exit_code) from None
 
+    def _invoke_root(self, ctx: click.Context) -> Any:
+        """Run the command; when a cache entry it read turns out damaged (an SQLite error), run it once more on an
+        index built afresh, printing only what the first run had not printed."""
+        from chrono.cli.streams import Counted
+
+        counted = Counted(sys.stdout)
+        sys.stdout = counted
+        try:
+            try:
+                return super().invoke(ctx)
+            except Exception as exc:
+                if type(exc).__module__ != "sqlite3":
+                    raise
+                from chrono.store.cache import discard_damaged
+
+                if not isinstance(ctx.obj, Session) or not discard_damaged(ctx.obj.opened, exc):
+                    raise
+            counted.skip = counted.written
+            with self.make_context(ctx.info_name, list(ctx.meta.get(ARGS, [])), parent=ctx.parent) as again:
+                return super().invoke(again)
+        finally:
+            sys.stdout = counted.stream
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Spell -d as --data, -m as --map (up to the command name) before click's parser sees them."""
+        if ctx.parent is None:
+            ctx.meta[ARGS] = list(args)
         longs = _long_forms(self, ctx)
         valued = {o for p in self.get_params(ctx) if isinstance(p, click.Option) and not p.is_flag for o in p.opts}
         out = list(args)
@@ -187,8 +214,8 @@ _CLI_HELP, _CLI_EXAMPLES = split_examples("""Query a chronology: list, search, f
               help="Chronology file (.json, .jsonl, .csv, .tsv; - for stdin). Repeat to merge. [env: CHRONO_DATA]")
 @click.option("-m", "--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
               help="Read this column (or JSON key) as this field, e.g. -m title=Ereignis. Repeatable.")
-@click.option("--dayfirst", "order", flag_value="dayfirst", help="Read numeric dates such as 12/1/1934 day first.")
-@click.option("--monthfirst", "order", flag_value="monthfirst", help="Read numeric dates month first.")
+@click.option("--dayfirst", is_flag=True, help="Read numeric dates such as 12/1/1934 day first.")
+@click.option("--monthfirst", is_flag=True, help="Read numeric dates month first.")
 @click.option("--julian-before", type=DateParam(), metavar="DATE",
               help="Read day dates before DATE as Julian (Old Style) and keep both calendars, e.g. 1918-02-14 "
                    "(Russia), 1752-09-14 (Britain), 1582-10-15 (Catholic Europe).")
@@ -198,10 +225,11 @@ _CLI_HELP, _CLI_EXAMPLES = split_examples("""Query a chronology: list, search, f
 @click.option("-V", "--version", is_flag=True, is_eager=True, expose_value=False, help="Show the version and exit.",
               callback=lambda ctx, param, value: _show_version(ctx) if value and not ctx.resilient_parsing else None)
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[str, ...], mapping: tuple[str, ...], order: str | None,
+def cli(ctx: click.Context, data: tuple[str, ...], mapping: tuple[str, ...], dayfirst: bool, monthfirst: bool,
         julian_before: Any, skip_invalid: bool, no_cache: bool) -> None:
     """Query a chronology (the help text is _CLI_HELP, with its examples as the epilog)."""
-    ctx.obj = Session(data, no_cache, load_options(mapping, order, skip_invalid, julian_before))
+    ctx.obj = Session(data, no_cache, load_options(mapping, date_order(dayfirst, monthfirst), skip_invalid,
+                                                   julian_before))
     if ctx.invoked_subcommand is None:
         _overview(ctx.obj)
 
@@ -296,6 +324,9 @@ def main(argv: list[str] | None = None) -> None:
         import _signal as signals  # the C module: `signal` would also build enums we do not need
     except ImportError:  # pragma: no cover - every CPython has it
         import signal as signals  # type: ignore[no-redef]
+    from chrono.cli.streams import guard_standard_streams
+
+    guard_standard_streams()
     if hasattr(signals, "SIGPIPE"):
         # Like other Unix filters, end quietly when the reader of a pipe goes away (chrono list | head -1).
         signals.signal(signals.SIGPIPE, signals.SIG_DFL)

@@ -52,6 +52,11 @@ class Session:
         """The index of the chronology in use."""
         return self.chronology.index
 
+    @property
+    def opened(self) -> Index | None:
+        """The index, if it has been opened."""
+        return self._chronology.index if self._chronology is not None else None
+
     def _report_skipped(self, index: Index) -> None:
         """One line on stderr saying how many records --skip-invalid left out, and how to see why."""
         meta = index.meta
@@ -182,12 +187,20 @@ def get_session(ctx: click.Context) -> Session:
     if not isinstance(root.obj, Session):
         params = root.params
         try:
-            options = load_options(params.get("mapping") or (), params.get("order"),
-                                   bool(params.get("skip_invalid")), params.get("julian_before"))
-        except click.BadParameter:
+            order = date_order(bool(params.get("dayfirst")), bool(params.get("monthfirst")))
+            options = load_options(params.get("mapping") or (), order, bool(params.get("skip_invalid")),
+                                   params.get("julian_before"))
+        except click.UsageError:
             options = None
         root.obj = Session(tuple(params.get("data") or ()), bool(params.get("no_cache")), options)
     return root.obj
+
+
+def date_order(dayfirst: bool, monthfirst: bool) -> str | None:
+    """The order of numeric dates the group's --dayfirst or --monthfirst asks for (both at once: a usage error)."""
+    if dayfirst and monthfirst:
+        raise click.UsageError("give --dayfirst or --monthfirst, not both (12/1/1934 is read one way or the other)")
+    return "dayfirst" if dayfirst else "monthfirst" if monthfirst else None
 
 
 def load_options(mapping: tuple[str, ...], order: str | None, skip_invalid: bool,
@@ -323,10 +336,11 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def _output_from(kw: dict[str, Any]) -> Output:
     from chrono.output.render import Output, terminal_width, use_color
 
-    fmt = kw.pop("fmt") or ("table" if sys.stdout.isatty() else "tsv")
+    terminal = sys.stdout.isatty()
+    fmt = kw.pop("fmt") or ("table" if terminal else "tsv")
     style = kw.pop("style") or "simple"
     return Output(
         format=fmt, style=style, fields=kw.pop("fields"), header=not kw.pop("no_header"),
         count=kw.pop("count"), calendar=kw.pop("calendar") or "both",
-        color=fmt == "table" and use_color(), width=terminal_width(), raw=kw.pop("raw"),
+        color=fmt == "table" and use_color(), width=terminal_width(), raw=kw.pop("raw"), terminal=terminal,
     )

@@ -8,6 +8,10 @@ from chrono.model import FORMULA_STARTS
 
 # C0 and C1 controls, DEL, and the invisible marks that reorder or hide text (bidi, line separators).
 _UNSAFE = "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+# What json.dumps leaves as it is but a terminal acts on (C1 controls such as CSI, DEL, and the marks above).
+_JSON_UNSAFE = "[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+# The marks alone, for TSV (which escapes controls its own way).
+_MARKS = "[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
 # For TSV: backslash, tab, newline and carriage return as \\ \t \n \r, other controls as \xNN.
 TSV_TABLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
 TSV_TABLE.update({ord("\\"): "\\\\", ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r"})
@@ -26,6 +30,23 @@ def _visible(m: re.Match[str]) -> str:
 def escape_text(text: str) -> str:
     """Text safe for a terminal: control and bidi characters shown as visible escapes."""
     return re.sub(_UNSAFE, _visible, text)
+
+
+def terminal_json(text: str) -> str:
+    """JSON for a terminal: the characters json.dumps leaves raw that a terminal would act on, as \\u escapes
+    (the same JSON value)."""
+    return re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def terminal_marks(text: str) -> str:
+    """TSV for a terminal: the invisible marks that reorder or hide text shown as visible escapes."""
+    return re.sub(_MARKS, _visible, text)
+
+
+def markdown_cell(text: str) -> str:
+    """Text for a Markdown table cell: escaped for a terminal (a line break too), and Markdown's own characters
+    (| ends a cell, < starts HTML) after a backslash, as `export --to markdown` writes them."""
+    return escape_text(text).translate(_MD_SPECIAL)
 
 
 def spreadsheet_safe(text: str) -> str:

@@ -25,6 +25,8 @@ DEFAULT_FIELDS = ("id", "date", "title", "tags")
 SHRINKABLE = ("summary", "note", "extra", "sources", "aliases", "people", "places", "title", "tags", "alt_dates",
               "description")
 ELLIPSIS = "\u2026"
+# Table styles that are Markdown, whose cells escape Markdown's own characters.
+MARKDOWN_STYLES = ("github", "pipe")
 CHUNK = 512
 
 def human(edtf: str, date_os: str | None = None, calendar: str = "both") -> str:
@@ -59,7 +61,8 @@ def csv_writerow(out: IO[str]) -> Callable[[Sequence[str]], Any]:
 
 
 class Output(NamedTuple):
-    """How to print: format, table style, fields, header, count only, calendar, colour, width, raw CSV."""
+    """How to print: format, table style, fields, header, count only, calendar, colour, width, raw CSV, and whether
+    to a terminal (where JSON, CSV and TSV escape what would act on it; to a file or a pipe they stay exact)."""
 
     format: str = "tsv"
     style: str = "simple"
@@ -70,6 +73,7 @@ class Output(NamedTuple):
     color: bool = False
     width: int | None = None
     raw: bool = False
+    terminal: bool = False
 
 
 def stdout_is_utf8() -> bool:
@@ -210,9 +214,9 @@ def render_events(events: Iterable[Event], out: Output) -> int:
         n = sum(1 for _ in events)
         w.line(str(n))
     elif out.format == "json":
-        n = _json_array(w, (_record(e, out.fields) for e in events))
+        n = _json_array(w, (_record(e, out.fields) for e in events), out.terminal)
     elif out.format == "jsonl":
-        n = _jsonl(w, (_record(e, out.fields) for e in events))
+        n = _jsonl(w, (_record(e, out.fields) for e in events), out.terminal)
     elif out.format == "ids":
         for e in events:
             w.line(e.id)
@@ -293,6 +297,10 @@ def render_tsv_lines(lines: Any, fields: tuple[str, ...], out: Output, texts: Ca
                              "\t".join([v.translate(TSV_TABLE) for v in texts(number)]) for line, number in rows)
         if n == 0 and out.header:
             stdout.write("\t".join(fields) + "\n")
+        if out.terminal:
+            from chrono.output.escape import terminal_marks
+
+            text = terminal_marks(text)
         stdout.write(text + "\n")
         n += len(chunk)
     stdout.flush()
@@ -306,9 +314,9 @@ def render_rows(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: Outp
     if out.count:
         w.line(str(len(rows)))
     elif out.format == "json":
-        _json_array(w, (dict(zip(headers, r, strict=True)) for r in rows))
+        _json_array(w, (dict(zip(headers, r, strict=True)) for r in rows), out.terminal)
     elif out.format == "jsonl":
-        _jsonl(w, (dict(zip(headers, r, strict=True)) for r in rows))
+        _jsonl(w, (dict(zip(headers, r, strict=True)) for r in rows), out.terminal)
     elif out.format == "ids":
         for r in rows:
             w.line(str(r[0]))
@@ -326,7 +334,7 @@ def _record(event: Event, fields: tuple[str, ...] | None) -> dict[str, Any]:
     return {f: machine_value(event, f) for f in fields}
 
 
-def _json_dumps() -> Any:
+def _json_dumps(terminal: bool = False) -> Any:
     import json
 
     ascii_only = not stdout_is_utf8()
@@ -334,11 +342,15 @@ def _json_dumps() -> Any:
     def dumps(obj: Any) -> str:
         return json.dumps(obj, ensure_ascii=ascii_only)
 
+    if terminal:
+        from chrono.output.escape import terminal_json
+
+        return lambda obj: terminal_json(dumps(obj))
     return dumps
 
 
-def _json_array(w: Writer, records: Iterator[dict[str, Any]]) -> int:
-    dumps = _json_dumps()
+def _json_array(w: Writer, records: Iterator[dict[str, Any]], terminal: bool = False) -> int:
+    dumps = _json_dumps(terminal)
     n = 0
     pending = None
     for rec in records:
@@ -353,8 +365,8 @@ def _json_array(w: Writer, records: Iterator[dict[str, Any]]) -> int:
     return n
 
 
-def _jsonl(w: Writer, records: Iterator[dict[str, Any]]) -> int:
-    dumps = _json_dumps()
+def _jsonl(w: Writer, records: Iterator[dict[str, Any]], terminal: bool = False) -> int:
+    dumps = _json_dumps(terminal)
     n = 0
     for rec in records:
         w.line(dumps(rec))
@@ -369,6 +381,10 @@ def _delimited(w: Writer, out: Output, fields: tuple[str, ...], rows: Iterator[l
         tabs = len(fields) - 1
         special = re.compile(TSV_SPECIAL).search
         line = w.line
+        if out.terminal:
+            from chrono.output.escape import terminal_marks
+
+            line = lambda text: w.line(terminal_marks(text))  # noqa: E731
         for row in rows:
             if n == 0 and out.header:
                 line("\t".join(fields))
@@ -385,7 +401,9 @@ def _delimited(w: Writer, out: Output, fields: tuple[str, ...], rows: Iterator[l
     for row in rows:
         if n == 0 and out.header:
             writerow(fields)
-        writerow(row if out.raw else [spreadsheet_safe(v) for v in row])
+        if not out.raw:
+            row = [spreadsheet_safe(v) for v in row]
+        writerow([escape_text(v) for v in row] if out.terminal else row)
         n += 1
         if n % CHUNK == 0:
             w.out.write(buf.getvalue())
@@ -409,7 +427,12 @@ def table(headers: Sequence[str], rows: list[list[str]], out: Output) -> str:
     """A tabulate table of escaped cells, shrunk to the terminal width by truncating long text."""
     from tabulate import tabulate
 
-    cells = [[escape_text(c) for c in r] for r in rows]
+    if out.style in MARKDOWN_STYLES:
+        from chrono.output.escape import markdown_cell
+
+        cells = [[markdown_cell(c) for c in r] for r in rows]
+    else:
+        cells = [[escape_text(c) for c in r] for r in rows]
     heads = list(headers)
     if out.header and out.color:
         shown = [bold(h) for h in heads]

@@ -51,8 +51,9 @@ def _export_filters(func: Callable[..., Any]) -> Callable[..., Any]:
           click.option("--raw", is_flag=True,
                        help="CSV: write cells as they are, without the ' that keeps spreadsheets from reading "
                             "cells beginning with =, +, -, @ as formulas."),
+          click.option("--force", is_flag=True, help="Let -o FILE replace one of the chronology files being read."),
           _export_filters, click.pass_context)
-def export_cmd(ctx: click.Context, fmt: str, path: str | None, raw: bool, filters: Filters) -> None:
+def export_cmd(ctx: click.Context, fmt: str, path: str | None, raw: bool, force: bool, filters: Filters) -> None:
     """Export the filtered events for other tools.
 
     \b
@@ -77,31 +78,52 @@ def export_cmd(ctx: click.Context, fmt: str, path: str | None, raw: bool, filter
     """
     from chrono.output.export import BINARY_FORMATS, TEXT_WRITERS, atomic_file, atomic_path, write_sqlite
 
-    index = get_session(ctx).index
+    session = get_session(ctx)
     if fmt in BINARY_FORMATS and path is None:
         raise UsageError(f"--to {fmt} writes a database file; give one with -o FILE")
+    if path is not None and not force:
+        _refuse_own_input(path, session.paths)
+    index = session.index
     events = index.events(filters)
     writers = dict(TEXT_WRITERS)
     if raw:
         from chrono.output.export import write_csv
 
         writers["csv"] = functools.partial(write_csv, raw=True)
-    if path is None:
-        n = writers[fmt](events, index.chronology, sys.stdout)
-    elif fmt == "sqlite":
-        with atomic_path(path) as tmp:
-            os.unlink(tmp)
-            n = write_sqlite(events, index.chronology, tmp)
-    elif _is_special(path):
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            n = writers[fmt](events, index.chronology, f)
-    else:
-        with atomic_file(path) as f:
-            n = writers[fmt](events, index.chronology, f)
+    try:
+        if path is None:
+            n = writers[fmt](events, index.chronology, sys.stdout)
+        elif fmt == "sqlite":
+            with atomic_path(path) as tmp:
+                os.unlink(tmp)
+                n = write_sqlite(events, index.chronology, tmp)
+        elif _is_special(path):
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                n = writers[fmt](events, index.chronology, f)
+        else:
+            with atomic_file(path) as f:
+                n = writers[fmt](events, index.chronology, f)
+    except OSError as exc:
+        if path is None or exc.filename == path:
+            raise
+        # Name the file asked for, not the temporary file beside it (main() says: cannot write FILE: why).
+        raise OSError(exc.errno, exc.strerror or str(exc), path) from None
     if path is not None and not _is_special(path):
         click.echo(f"chrono: wrote {n} event{'s' if n != 1 else ''} to {path}", err=True)
     if n == 0:
         ctx.exit(EXIT_NO_MATCH)
+
+
+def _refuse_own_input(path: str, inputs: list[str]) -> None:
+    """A usage error when -o names one of the chronology files being read (the export would replace it)."""
+    for data in inputs:
+        try:
+            same = data != "-" and os.path.samefile(path, data)
+        except OSError:
+            same = False
+        if same:
+            raise UsageError(f"-o {path} is the chronology being read (-d {data}); the export would replace it: write "
+                             "to another file, or add --force")
 
 
 def _is_special(path: str) -> bool:
@@ -161,6 +183,8 @@ def cache_group() -> None:
     Files of 32 KB or more are indexed once and the index is kept in
     CHRONO_CACHE_DIR, else $XDG_CACHE_HOME/chrono, else ~/.cache/chrono.
     An entry is rebuilt when its file changes; --no-cache bypasses it.
+    The cache is private (0700, entries 0600): an entry is used only when
+    you own it and nobody else can write it.
 
     \b
     Examples:
@@ -187,7 +211,7 @@ def _cache_info(output: Output) -> None:
 
 
 def _cache_clear() -> None:
-    """Delete every cache entry (they are rebuilt when needed).
+    """Delete your cache entries (they are rebuilt when needed), and nothing else.
 
     \b
     Examples:

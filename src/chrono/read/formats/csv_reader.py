@@ -8,7 +8,7 @@ from typing import Any
 from chrono.errors import DataError
 from chrono.model import FORMULA_STARTS
 from chrono.read.formats.base import Problem, Reader
-from chrono.read.formats.stream import TextStream
+from chrono.read.formats.stream import MAX_RECORD, TextStream
 
 
 def sniff_delimiter(header: str) -> str:
@@ -43,11 +43,13 @@ class CsvReader(Reader):
         self.stream = stream
         self.current = -1
         self.line = 0
+        self.row_size = 0  # characters of the row being read so far (a row may span lines), and its first line
+        self.row_line = 1
 
     def _rows(self) -> Any:
         import csv
 
-        csv.field_size_limit(2**31 - 1)
+        csv.field_size_limit(MAX_RECORD)
         lines = self.stream.lines()
         first = next(lines, "")
         delimiter = self.delimiter or sniff_delimiter(first)
@@ -55,7 +57,12 @@ class CsvReader(Reader):
         def all_lines() -> Iterator[str]:
             if first:
                 yield first
-            yield from lines
+            for line in lines:
+                self.row_size += len(line)
+                if self.row_size > MAX_RECORD:
+                    raise DataError([f"{self.name}:{self.row_line}:1: a row longer than {MAX_RECORD >> 20} MB; check "
+                                     "the quotes before this row (chrono reads rows of up to 16 MB)"])
+                yield line
 
         return csv.reader(all_lines(), delimiter=delimiter, doublequote=True, quotechar='"',
                           skipinitialspace=False, strict=True)
@@ -80,6 +87,8 @@ class CsvReader(Reader):
                                  f"{seen[name] + 1}); rename one of them"])
             seen[name] = i
         self.columns = columns
+        self.row_size = 0
+        self.row_line = rows.line_num + 1
         width = len(columns)
         while True:
             start = rows.line_num + 1
@@ -90,6 +99,8 @@ class CsvReader(Reader):
             except csv.Error as exc:
                 raise DataError([f"{self.name}:{start}:1: invalid CSV: {exc}; check the quotes on this row"]) from None
             self.position = self.stream.bytes_read
+            self.row_size = 0
+            self.row_line = rows.line_num + 1
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             if len(row) != width:

@@ -15,7 +15,7 @@ from chrono.errors import DataError
 from chrono.model import Chronology
 from chrono.read.formats.base import Problem, Reader, type_name
 from chrono.read.formats.plain import PLAIN_EVENT
-from chrono.read.formats.stream import CHUNK, TextStream, utf8_length
+from chrono.read.formats.stream import CHUNK, MAX_RECORD, TextStream, utf8_length
 from chrono.read.formats.strict_json import (
     JSON_ERRORS,
     SEPARATOR_RE,
@@ -27,7 +27,7 @@ from chrono.read.formats.strict_json import (
 )
 
 # An event may be this large (a value that is still unfinished beyond it is reported where it starts).
-MAX_VALUE = 256 << 20
+MAX_VALUE = MAX_RECORD
 
 
 class JsonReader(Reader):
@@ -116,7 +116,10 @@ class JsonReader(Reader):
                     raise json.JSONDecodeError("Expecting value", self.buf, stop.value) from None
             except json.JSONDecodeError as exc:
                 unfinished = exc.pos >= len(self.buf) - 16 or exc.msg.startswith("Unterminated string")
-                if unfinished and not self.eof and len(self.buf) - i < MAX_VALUE and self._more():
+                if unfinished and not self.eof and len(self.buf) - i >= MAX_VALUE:
+                    raise self._fail(i, f"a value longer than {MAX_VALUE >> 20} MB; chrono reads events (and other "
+                                        "values) of up to 16 MB") from None
+                if unfinished and not self.eof and self._more():
                     continue
                 offset, message = json_problem(self.buf, exc, i, depth)
                 raise self._fail(offset, message) from None

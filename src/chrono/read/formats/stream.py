@@ -1,8 +1,14 @@
-"""A file's text read in bounded chunks: UTF-8 decoded as it comes, with the exact place of any bad byte."""
+"""A file's text read in bounded chunks: UTF-8 decoded as it comes, with the exact place of any bad byte.
+
+Memory stays bounded whatever the input, a device or a pipe that never ends included: input that is not
+text at its start (a NUL byte on its first line) and a line or record longer than MAX_RECORD are data
+errors with their place.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator
 from typing import IO
@@ -11,6 +17,8 @@ from chrono.errors import DataError
 from chrono.read.formats.base import STDIN
 
 CHUNK = 1 << 20
+# The longest line (CSV, TSV, JSON Lines) or record (an event of a JSON file) chrono reads: 16 MB.
+MAX_RECORD = 16 << 20
 
 
 def utf8_length(text: str) -> int:
@@ -66,15 +74,39 @@ class TextStream:
         yield from self._rest
 
     def lines(self) -> Iterator[str]:
-        """The text line by line, each with its '\\n' (a '\\r\\n' keeps its '\\r')."""
-        carry = ""
+        """The text line by line, each with its line end: '\\n', '\\r\\n', or a lone '\\r' (classic Mac OS); a line
+        longer than MAX_RECORD is a DataError."""
+        pending: list[str] = []  # the start of a line that has not ended yet
+        size = 0
+        number = 1  # the number of the line pending begins
         for chunk in self.chunks():
-            parts = (carry + chunk).split("\n")
-            carry = parts.pop()
-            for part in parts:
-                yield part + "\n"
-        if carry:
-            yield carry
+            if "\n" not in chunk and "\r" not in chunk and not (pending and pending[-1][-1] == "\r"):
+                pending.append(chunk)
+                size += len(chunk)
+                if size > MAX_RECORD:
+                    raise self._too_long(number)
+                continue
+            text = "".join(pending) + chunk if pending else chunk
+            if "\r" in text and text.count("\r") != text.count("\r\n"):
+                parts = re.split(r"(?<=\n)|(?<=\r)(?!\n)", text)
+            else:
+                parts = text.split("\n")
+                parts = [part + "\n" for part in parts[:-1]] + parts[-1:]
+            rest = parts.pop()
+            if not rest and text[-1] == "\r":
+                rest = parts.pop()  # perhaps the first half of a '\r\n' that the next chunk ends
+            yield from parts
+            number += len(parts)
+            pending = [rest] if rest else []
+            size = len(rest)
+            if size > MAX_RECORD:
+                raise self._too_long(number)
+        if pending:
+            yield "".join(pending)
+
+    def _too_long(self, line: int) -> DataError:
+        return DataError([f"{self.name}:{line}:1: a line longer than {MAX_RECORD >> 20} MB; chrono reads lines (and "
+                          "records) of up to 16 MB: is this a chronology file?"])
 
     def _decode(self) -> Iterator[str]:
         import codecs
@@ -103,6 +135,10 @@ class TextStream:
                 self.bytes_read += len(raw)
                 if first and text:
                     first = False
+                    if "\0" in text:  # on the first line: not text (a NUL later on is the data's own)
+                        end = raw.find(b"\n")
+                        if b"\0" in (raw if end < 0 else raw[:end]):
+                            raise self._not_text(raw)
                     if text.startswith("\ufeff"):
                         text = text[1:]
                         self.bom = 3
@@ -113,6 +149,14 @@ class TextStream:
         finally:
             if self.path != STDIN:
                 self._file.close()
+
+    def _not_text(self, raw: bytes) -> DataError:
+        """FILE:LINE:COL of the first NUL byte: binary data, UTF-16, or a device such as /dev/zero."""
+        at = raw.find(b"\0")
+        line = raw.count(b"\n", 0, at) + 1
+        col = at - (raw.rfind(b"\n", 0, at) + 1) + 1
+        return DataError([f"{self.name}:{line}:{col}: not a text file (a NUL byte at offset {at}); give a chronology "
+                          "as UTF-8 text (.json, .jsonl, .csv or .tsv)"])
 
     def _bad_byte(self, exc: UnicodeDecodeError, length: int, lines: int, line_start: int) -> DataError:
         """FILE:LINE:COL of the first byte that is not UTF-8 (the column counted in bytes)."""
