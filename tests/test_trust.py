@@ -227,17 +227,17 @@ def test_an_sqlite_error_after_output_began_reruns_the_command_without_repeating
     data = synthetic(tmp_path / "big.json", 1200)
     expected = run("list", "-f", "jsonl", data=data).stdout
     (entry,) = cache_files(isolated_env)
-    real = Index.events
+    real = Index.select
     calls = []
 
     def failing(self, *args, **kwargs):
         calls.append(1)
-        for i, event in enumerate(real(self, *args, **kwargs)):
+        for i, row in enumerate(real(self, *args, **kwargs)):
             if i == 700 and len(calls) == 1:
                 raise sqlite3.DatabaseError("database disk image is malformed")
-            yield event
+            yield row
 
-    monkeypatch.setattr(Index, "events", failing)
+    monkeypatch.setattr(Index, "select", failing)
     result = run("list", "-f", "jsonl", "-F", "id,date,title,summary,tags,people", data=data)
     full = run("--no-cache", "list", "-f", "jsonl", "-F", "id,date,title,summary,tags,people", data=data)
     assert len(calls) == 3 and result.stdout == full.stdout and expected
@@ -251,7 +251,7 @@ def test_an_error_from_an_index_built_in_this_run_is_not_retried(run, monkeypatc
     def failing(self, *args, **kwargs):
         raise sqlite3.DatabaseError("no such thing")
 
-    monkeypatch.setattr(Index, "events", failing)
+    monkeypatch.setattr(Index, "select", failing)
     with pytest.raises(sqlite3.DatabaseError):
         run("list", "-f", "jsonl")
 
