@@ -1,6 +1,6 @@
-"""Keep README.md true: every `<!-- run: ARGS -->` block shows what `chrono ARGS` really prints.
+"""Keep README.md and docs/*.md true: every `<!-- run: ARGS -->` block shows what `chrono ARGS` really prints.
 
-python3 tests/readme_tool.py          check (exit 1 and a diff when the README drifted)
+python3 tests/readme_tool.py          check (exit 1 and a diff when a page drifted)
 python3 tests/readme_tool.py --write  rewrite the output blocks from real runs
 
 A block is a marker line followed by a fenced code block:
@@ -23,7 +23,9 @@ import shlex
 import sys
 from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+REPO = Path(__file__).resolve().parent.parent
+README = REPO / "README.md"
+PAGES = [README, *sorted((REPO / "docs").glob("*.md"))]
 BLOCK_RE = re.compile(r"<!-- (run|help):(?: ([^\n]*?))? -->\n```(\w*)\n(.*?)```\n", re.S)
 WIDTH = "100"
 
@@ -66,17 +68,20 @@ def rewrite(text: str) -> str:
 
 
 def main() -> int:
-    """Check or rewrite the README."""
-    text = README.read_text(encoding="utf-8")
-    new = rewrite(text)
-    if "--write" in sys.argv:
-        README.write_text(new, encoding="utf-8")
-        return 0
-    if new != text:
-        sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), new.splitlines(True), "README.md",
-                                                   "README.md (real output)"))
-        return 1
-    return 0
+    """Check or rewrite every page."""
+    drifted = 0
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        new = rewrite(text)
+        if "--write" in sys.argv:
+            if new != text:
+                page.write_text(new, encoding="utf-8")
+        elif new != text:
+            name = str(page.relative_to(REPO))
+            sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), new.splitlines(True), name,
+                                                       f"{name} (real output)"))
+            drifted += 1
+    return 1 if drifted else 0
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -35,11 +37,18 @@ def test_overview_has_three_examples(run) -> None:
     assert [line.strip().split()[0] for line in lines[start + 1:start + 4]] == ["chrono"] * 3
 
 
-def test_readme_shows_real_output() -> None:
-    from readme_tool import README, rewrite
+def _pages() -> list[Path]:
+    from readme_tool import PAGES
 
-    text = README.read_text(encoding="utf-8")
-    assert rewrite(text) == text, "README.md drifted from real output: run python3 tests/readme_tool.py --write"
+    return PAGES
+
+
+@pytest.mark.parametrize("page", _pages(), ids=lambda p: p.name)
+def test_every_page_shows_real_output(page: Path) -> None:
+    from readme_tool import rewrite
+
+    text = page.read_text(encoding="utf-8")
+    assert rewrite(text) == text, f"{page.name} drifted from real output: run python3 tests/readme_tool.py --write"
 
 
 def test_readme_has_the_two_commands() -> None:
@@ -64,11 +73,46 @@ def test_readme_intro_counts_the_bundled_events() -> None:
     assert (int(intro[1]), int(intro[2]), int(intro[3])) == (len(events), years[0], years[-1])
 
 
-def test_the_api_page_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("page", "least"), [("docs/api.md", 15), ("README.md", 3)])
+def test_python_examples_run(monkeypatch: pytest.MonkeyPatch, page: str, least: int) -> None:
     import doctest
 
     from conftest import REPO
 
     monkeypatch.chdir(REPO)
-    result = doctest.testfile(str(REPO / "docs" / "api.md"), module_relative=False, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 15 and result.failed == 0
+    result = doctest.testfile(str(REPO / page), module_relative=False, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= least and result.failed == 0
+
+
+@pytest.mark.parametrize("page", _pages(), ids=lambda p: p.name)
+def test_links_lead_somewhere(page: Path) -> None:
+    import re
+
+    text = page.read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)#\s]+)(?:#([^)]*))?\)", text):
+        path, anchor = target
+        if path.startswith(("http://", "https://")):
+            continue
+        linked = (page.parent / path).resolve()
+        assert linked.exists(), f"{page.name} links to {path}, which does not exist"
+        if anchor:
+            heads = re.findall(r"^#+ (.+)$", linked.read_text(encoding="utf-8"), re.M)
+            slugs = {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in heads}
+            assert anchor in slugs, f"{page.name} links to {path}#{anchor}, which has no such heading"
+
+
+def test_readme_is_a_front_door() -> None:
+    from readme_tool import README
+
+    assert len(README.read_text(encoding="utf-8").splitlines()) <= 300
+
+
+def test_every_column_name_is_documented() -> None:
+    from chrono.read.normalise import FIELD_NAMES
+    from conftest import REPO
+
+    page = (REPO / "docs" / "own-data.md").read_text(encoding="utf-8")
+    table = page[page.index("| field | column names |"):page.index("`-m/--map FIELD=COLUMN`")]
+    for names in FIELD_NAMES.values():
+        for name in names:
+            assert f"`{name}`" in table, f"column name {name!r} is read but not in docs/own-data.md"

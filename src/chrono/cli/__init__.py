@@ -68,7 +68,7 @@ def _help_option(command: click.Command, ctx: click.Context) -> click.Option | N
 
 
 def _long_forms(command: click.Command, ctx: click.Context) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for param in command.get_params(ctx):
         long = next((o for o in param.opts if o.startswith("--")), None)
         if long:
@@ -321,9 +321,9 @@ def capture_warnings() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run chrono: errors as one clear line with the documented exit code, never a traceback."""
     try:
-        import _signal as signals  # the C module: `signal` would also build enums we do not need
+        import _signal as signals  # type: ignore[import-not-found]  # the C module: `signal` builds enums too
     except ImportError:  # pragma: no cover - every CPython has it
-        import signal as signals  # type: ignore[no-redef]
+        import signal as signals
     from chrono.cli.streams import guard_standard_streams
 
     guard_standard_streams()

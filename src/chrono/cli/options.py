@@ -79,7 +79,7 @@ class Session:
 # Parameter types ---------------------------------------------------------------------------
 
 
-class DateParam(click.ParamType):
+class DateParam(click.ParamType):  # type: ignore[type-arg]
     """A date typed by a user: 1934, 1934-12, 1934-12-01, 1930s, 'Dec 1934', '1 December 1934'."""
 
     name = "DATE"
@@ -97,7 +97,7 @@ class DateParam(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-class FieldsParam(click.ParamType):
+class FieldsParam(click.ParamType):  # type: ignore[type-arg]
     """A comma-separated list of field names."""
 
     name = "FIELDS"
@@ -341,6 +341,6 @@ def _output_from(kw: dict[str, Any]) -> Output:
     style = kw.pop("style") or "simple"
     return Output(
         format=fmt, style=style, fields=kw.pop("fields"), header=not kw.pop("no_header"),
-        count=kw.pop("count"), calendar=kw.pop("calendar") or "both",
+        count_only=kw.pop("count"), calendar=kw.pop("calendar") or "both",
         color=fmt == "table" and use_color(), width=terminal_width(), raw=kw.pop("raw"), terminal=terminal,
     )

@@ -68,7 +68,7 @@ class Output(NamedTuple):
     style: str = "simple"
     fields: tuple[str, ...] | None = None
     header: bool = True
-    count: bool = False
+    count_only: bool = False
     calendar: str = "both"
     color: bool = False
     width: int | None = None
@@ -210,7 +210,7 @@ def render_events(events: Iterable[Event], out: Output) -> int:
     fields = out.fields or (("id",) if out.format == "ids" else DEFAULT_FIELDS)
     w = Writer()
     n = 0
-    if out.count:
+    if out.count_only:
         n = sum(1 for _ in events)
         w.line(str(n))
     elif out.format == "json":
@@ -240,7 +240,7 @@ PLAIN_FIELDS = ("id", "date", "date_os", "title", "summary", "precision", *LIST_
 
 def plain_columns(out: Output) -> tuple[str, ...] | None:
     """The index columns behind a TSV, CSV or ids output made only of plain fields; None otherwise."""
-    if out.count or out.format not in ("tsv", "csv", "ids"):
+    if out.count_only or out.format not in ("tsv", "csv", "ids"):
         return None
     fields = ("id",) if out.format == "ids" else out.fields or DEFAULT_FIELDS
     return fields if all(f in PLAIN_FIELDS for f in fields) else None
@@ -311,7 +311,7 @@ def render_rows(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: Outp
     """Print generic rows (tags, people, places counts) in the chosen format."""
     rows = list(rows)
     w = Writer()
-    if out.count:
+    if out.count_only:
         w.line(str(len(rows)))
     elif out.format == "json":
         _json_array(w, (dict(zip(headers, r, strict=True)) for r in rows), out.terminal)

@@ -149,8 +149,8 @@ class _Loader:
         from re import Match
 
         from chrono.read.check import Declarations
+        from chrono.read.formats.base import pack
         from chrono.read.formats.plain import value as plain_value
-        from chrono.store.cold import pack
 
         normaliser = self.normaliser
         normalise = normaliser.event

@@ -21,7 +21,7 @@ def _fields_read(output: Output) -> tuple[str, ...] | None:
     """The fields an output shows, so that only their columns are read (None: whole records)."""
     from chrono.output.render import DEFAULT_FIELDS
 
-    if output.count:
+    if output.count_only:
         return ("id",)
     if output.fields:
         return output.fields
@@ -48,7 +48,7 @@ def print_found(index: Index, filters: Filters, output: Output, search: Search |
 
         return find(index, search, filters, run, every)
 
-    if output.count:
+    if output.count_only:
         n, outcome = found(lambda s: index.count(filters, s))
         click.echo(str(n))
         return n, outcome
@@ -66,7 +66,7 @@ def print_found(index: Index, filters: Filters, output: Output, search: Search |
 def done(ctx: click.Context, n: int, output: Output, what: str = "events") -> None:
     """End with the exit status for no match when there were no results (saying so under a table)."""
     if n == 0:
-        if output.format == "table" and not output.count:
+        if output.format == "table" and not output.count_only:
             click.echo(f"chrono: no {what} match", err=True)
         ctx.exit(EXIT_NO_MATCH)
 

@@ -115,7 +115,7 @@ def timeline_cmd(ctx: click.Context, period: str, filters: Filters, output: Outp
         plural = {"century": "centuries"}.get(period, period + "s")
         click.echo(f"chrono: the events span too many {plural} to show each; showing the {len(rows)} with events",
                    err=True)
-    if output.format == "table" and not output.count:
+    if output.format == "table" and not output.count_only:
         click.echo(bar_chart(rows, output.width or 80, ascii_only=not stdout_is_utf8()))
     else:
         render_rows((period, "count"), rows, replace_output(output, fields=None))

@@ -205,7 +205,7 @@ def _cache_info(output: Output) -> None:
     from chrono.store.cache import cache_dir, entries
 
     rows = [(e["file"], e["events"], e["bytes"], e["state"], e["sources"]) for e in entries()]
-    if output.format == "table" and not output.count:
+    if output.format == "table" and not output.count_only:
         click.echo(f"cache directory: {cache_dir()}", err=True)
     render_rows(("file", "events", "bytes", "state", "sources"), rows, replace_output(output, fields=None))
 

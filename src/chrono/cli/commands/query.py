@@ -129,7 +129,7 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], filters: Filters, out
     search = parse_search(" ".join(query))
     index = get_session(ctx).index
     outcome: Outcome | None
-    if explain and not output.count and output.format != "ids":
+    if explain and not output.count_only and output.format != "ids":
         n, outcome = _print_explained(index, filters, output, search, every)
     else:
         n, outcome = print_found(index, filters, output, search, every)
@@ -229,7 +229,7 @@ def show_cmd(ctx: click.Context, ids: tuple[str, ...], output: Output) -> None:
 
     index = get_session(ctx).index
     events, missing = index.by_ids(ids)
-    if output.format == "table" and not output.count:
+    if output.format == "table" and not output.count_only:
         for wanted, event in zip(ids, events, strict=False):
             if wanted in event.replaces:
                 click.echo(f"chrono: {wanted} was merged into {event.id}", err=True)

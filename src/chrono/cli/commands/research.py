@@ -50,12 +50,12 @@ def between_cmd(ctx: click.Context, first: str, second: str, listing: bool, filt
     if filters.start is not None or filters.end is not None:
         raise UsageError("between sets the dates of the events it lists; leave out --from, --to, --year and --around")
     interval = measure(resolve(index, first), resolve(index, second))
-    if filters.any and not (listing or output.count):
+    if filters.any and not (listing or output.count_only):
         raise UsageError("the filters choose the events listed; add --list (or --count)")
-    if not (listing or output.count):
+    if not (listing or output.count_only):
         print_interval(interval, replace_output(output, fields=None))
         return
-    if output.format == "table" and not output.count:
+    if output.format == "table" and not output.count_only:
         print_ends(interval, output)
         click.echo("")
     days = strictly_between(interval.first, interval.second)

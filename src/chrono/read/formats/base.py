@@ -13,6 +13,23 @@ STDIN_NAME = "<stdin>"
 _JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
 
 
+# A record's place in its file (which file, byte offset, length) packed in one integer (see store.cold).
+FILE_BITS, OFFSET_BITS, LENGTH_BITS = 5, 38, 20
+
+
+def pack(number: int, offset: int, length: int) -> int | None:
+    """One integer for a record's place (None if it does not fit: a 33rd file, a record of a megabyte)."""
+    if number >> FILE_BITS or offset >> OFFSET_BITS or length >> LENGTH_BITS:
+        return None
+    return (number << (OFFSET_BITS + LENGTH_BITS)) | (offset << LENGTH_BITS) | length
+
+
+def unpack(loc: int) -> tuple[int, int, int]:
+    """The file number, byte offset and length packed by pack()."""
+    return (loc >> (OFFSET_BITS + LENGTH_BITS), (loc >> LENGTH_BITS) & ((1 << OFFSET_BITS) - 1),
+            loc & ((1 << LENGTH_BITS) - 1))
+
+
 def type_name(value: Any) -> str:
     """The JSON name of a value's type, with an article: 'an object', 'a number'."""
     return _JSON_TYPES.get(type(value), "a number")

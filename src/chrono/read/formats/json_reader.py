@@ -67,7 +67,8 @@ class JsonReader(Reader):
     def _ws(self, i: int) -> int:
         """The index of the next character that is not whitespace (reading on as needed)."""
         while True:
-            j = WS_RE.match(self.buf, i).end()
+            m = WS_RE.match(self.buf, i)
+            j = m.end() if m is not None else i
             if j < len(self.buf) or not self._more():
                 return j
             i = j
@@ -283,7 +284,8 @@ class JsonReader(Reader):
 
             info = chronology_info(meta)  # a TimelineJS document: its title slide and eras
         text = {k: v for k, v in info.items() if type(v) is str}
-        eras = info.get("eras") if type(info.get("eras")) is list else []
+        eras = info.get("eras")
+        eras = eras if isinstance(eras, list) else []
         self.chronology = Chronology(
             title=text.get("title", ""), description=text.get("description", ""),
             version=text.get("version", ""), license=text.get("license", ""),
