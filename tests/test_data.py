@@ -16,12 +16,10 @@ from chrono.dates.calendars import julian_to_gregorian
 from chrono.dates.edtf import parse_edtf
 from chrono.store.cache import build_in_memory
 from chrono.store.query import Filters
-from conftest import BUNDLED, DATA, REPO
+from conftest import BUNDLED, DATA, REPO, SEEDS
 
 SHARED = REPO.parent / "shared"
-SEEDS = SHARED / "seeds"
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents (../shared/seeds) are not beside "
-                                 "this checkout")
+
 DOC = json.loads(BUNDLED.read_text(encoding="utf-8"))
 EVENTS = DOC["events"]
 BY_ID = {e["id"]: e for e in EVENTS}
@@ -137,14 +135,14 @@ def test_at_least_forty_spot_facts() -> None:
     assert len({f["file"] for f in FACTS}) >= 4
 
 
-@needs_seeds
+@pytest.mark.seeds
 @pytest.mark.parametrize("fact", FACTS, ids=[f["id"] for f in FACTS])
 def test_spot_fact_quote_is_in_the_seed(fact: dict) -> None:
     text = (SEEDS / fact["file"]).read_text(encoding="utf-8")
     assert fact["quote"] in text
 
 
-@needs_seeds
+@pytest.mark.seeds
 def test_no_seed_text_is_copied() -> None:
     tool = SHARED / "tools" / "check_copy.py"
     result = subprocess.run([sys.executable, str(tool), str(BUNDLED)], capture_output=True, text=True, timeout=120)
@@ -186,7 +184,7 @@ def _wiki_citations() -> set[str]:
     return found
 
 
-@needs_seeds
+@pytest.mark.seeds
 def test_every_historian_citation_is_one_the_wiki_article_gives() -> None:
     given = _wiki_citations()
     assert len(given) > 200

@@ -249,14 +249,16 @@ TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-
 @pytest.mark.parametrize("args", [["list", "-f", "csv"], ["list", "-f", "csv", "--raw", "-F", "id,title,summary"],
                                   ["list", "-f", "json"], ["list", "-f", "jsonl"], ["list", "-f", "tsv", "-F",
                                   "id,title,places"], ["tags", "--people", "-f", "csv"],
-                                  ["tags", "--places", "-f", "json"], ["sources", "-f", "csv"]])
+                                  ["tags", "--places", "-f", "json"], ["sources", "-f", "csv"],
+                                  ["export", "--to", "csv"], ["export", "--to", "json"], ["export", "--to", "jsonl"],
+                                  ["export", "--to", "timelinejs"], ["export", "--to", "markdown"]])
 def test_csv_json_and_tsv_on_a_terminal_escape_what_would_drive_it(args: list[str]) -> None:
     """Issue 20, case 7: as the table does; JSON stays the same JSON (escaped as \\u), to a pipe all stay exact."""
     env = subprocess_env(TERM="xterm", NO_COLOR="1")
     shown = _run_in_pty(["-d", str(HOSTILE), *args], env).decode("utf-8")
     assert not TERMINAL_UNSAFE.search(shown), TERMINAL_UNSAFE.findall(shown)
     piped = subprocess.run([*chrono_cmd(), "-d", str(HOSTILE), *args], capture_output=True, env=env, timeout=60)
-    if "json" in args:
+    if "json" in args or "timelinejs" in args:
         assert json.loads(shown) == json.loads(piped.stdout)
     elif "csv" in args and "sources" not in args:
         assert "\\x1b" in shown and b"\x1b" in piped.stdout, "to a pipe, CSV is exact"

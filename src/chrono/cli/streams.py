@@ -66,6 +66,22 @@ def guard_standard_streams() -> None:
         sys.stderr = ClosedOutput(silent=True)
 
 
+class Escaping:
+    """A text stream that passes what is written through an escaping function (an export shown on a terminal)."""
+
+    def __init__(self, stream: Any, escape: Any) -> None:
+        self.stream = stream
+        self.escape = escape
+
+    def write(self, text: str) -> int:
+        """Write the text escaped."""
+        self.stream.write(self.escape(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
 class Counted:
     """A text stream that counts the characters written through it, and can leave out the first `skip` of them."""
 

@@ -38,6 +38,15 @@ def terminal_json(text: str) -> str:
     return re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+# For a whole document shown on a terminal (an export without -o): line breaks and tabs stay.
+_DOCUMENT_UNSAFE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+
+
+def terminal_document(text: str) -> str:
+    """A document for a terminal (an export written there): what would act on it as visible escapes, lines kept."""
+    return re.sub(_DOCUMENT_UNSAFE, _visible, text)
+
+
 def terminal_marks(text: str) -> str:
     """TSV for a terminal: the invisible marks that reorder or hide text shown as visible escapes."""
     return re.sub(_MARKS, _visible, text)

@@ -92,7 +92,14 @@ def export_cmd(ctx: click.Context, fmt: str, path: str | None, raw: bool, force:
         writers["csv"] = functools.partial(write_csv, raw=True)
     try:
         if path is None:
-            n = writers[fmt](events, index.chronology, sys.stdout)
+            out: Any = sys.stdout
+            if out.isatty():
+                from chrono.cli.streams import Escaping
+                from chrono.output.escape import terminal_document, terminal_json
+
+                # On a terminal nothing from the data may act on it; to a file or a pipe the bytes stay exact.
+                out = Escaping(out, terminal_json if fmt in ("json", "jsonl", "timelinejs") else terminal_document)
+            n = writers[fmt](events, index.chronology, out)
         elif fmt == "sqlite":
             with atomic_path(path) as tmp:
                 os.unlink(tmp)
