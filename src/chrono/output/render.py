@@ -179,7 +179,7 @@ def _alt_dates_text(event: Event, human_dates: bool) -> str:
 # Writers ---------------------------------------------------------------------------------------
 
 
-class Writer:
+class LineWriter:
     """Writes rows to stdout as they come, in chunks."""
 
     def __init__(self, out: TextIO | None = None) -> None:
@@ -208,7 +208,7 @@ class Writer:
 def render_events(events: Iterable[Event], out: Output) -> int:
     """Print events in the chosen format; return how many there were."""
     fields = out.fields or (("id",) if out.format == "ids" else DEFAULT_FIELDS)
-    w = Writer()
+    w = LineWriter()
     n = 0
     if out.count_only:
         n = sum(1 for _ in events)
@@ -229,6 +229,8 @@ def render_events(events: Iterable[Event], out: Output) -> int:
         rows = [[g(e) for g in getters] for e in events]
         n = len(rows)
         if rows:
+            from chrono.output.table import table
+
             w.line(table(fields, rows, out))
     w.close()
     return n
@@ -248,7 +250,7 @@ def plain_columns(out: Output) -> tuple[str, ...] | None:
 
 def render_plain(rows: Iterable[Sequence[Any]], fields: tuple[str, ...], out: Output) -> int:
     """Print database rows of the plain_columns(out) fields straight as TSV, CSV or ids (no Event in between)."""
-    w = Writer()
+    w = LineWriter()
     if out.format == "ids":
         n = 0
         for (event_id,) in rows:
@@ -310,7 +312,7 @@ def render_tsv_lines(lines: Any, fields: tuple[str, ...], out: Output, texts: Ca
 def render_rows(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: Output) -> int:
     """Print generic rows (tags, people, places counts) in the chosen format."""
     rows = list(rows)
-    w = Writer()
+    w = LineWriter()
     if out.count_only:
         w.line(str(len(rows)))
     elif out.format == "json":
@@ -323,6 +325,8 @@ def render_rows(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: Outp
     elif out.format in ("csv", "tsv"):
         _delimited(w, out, tuple(headers), ([("" if v is None else str(v)) for v in r] for r in rows))
     elif rows:
+        from chrono.output.table import table
+
         w.line(table(tuple(headers), [[("" if v is None else str(v)) for v in r] for r in rows], out))
     w.close()
     return len(rows)
@@ -349,7 +353,7 @@ def _json_dumps(terminal: bool = False) -> Any:
     return dumps
 
 
-def _json_array(w: Writer, records: Iterator[dict[str, Any]], terminal: bool = False) -> int:
+def _json_array(w: LineWriter, records: Iterator[dict[str, Any]], terminal: bool = False) -> int:
     dumps = _json_dumps(terminal)
     n = 0
     pending = None
@@ -365,7 +369,7 @@ def _json_array(w: Writer, records: Iterator[dict[str, Any]], terminal: bool = F
     return n
 
 
-def _jsonl(w: Writer, records: Iterator[dict[str, Any]], terminal: bool = False) -> int:
+def _jsonl(w: LineWriter, records: Iterator[dict[str, Any]], terminal: bool = False) -> int:
     dumps = _json_dumps(terminal)
     n = 0
     for rec in records:
@@ -374,7 +378,7 @@ def _jsonl(w: Writer, records: Iterator[dict[str, Any]], terminal: bool = False)
     return n
 
 
-def _delimited(w: Writer, out: Output, fields: tuple[str, ...], rows: Iterator[list[str]]) -> int:
+def _delimited(w: LineWriter, out: Output, fields: tuple[str, ...], rows: Iterator[list[str]]) -> int:
     # Like sqlite3, print nothing at all (not even the header) when nothing matched.
     n = 0
     if out.format == "tsv":
@@ -412,133 +416,3 @@ def _delimited(w: Writer, out: Output, fields: tuple[str, ...], rows: Iterator[l
     w.flush()
     w.out.write(buf.getvalue())
     return n
-
-
-# Tables ----------------------------------------------------------------------------------------
-
-
-def _truncate(text: str, width: int) -> str:
-    if len(text) <= width:
-        return text
-    return text[: max(width - 1, 0)] + ELLIPSIS
-
-
-def table(headers: Sequence[str], rows: list[list[str]], out: Output) -> str:
-    """A tabulate table of escaped cells, shrunk to the terminal width by truncating long text."""
-    from tabulate import tabulate
-
-    if out.style in MARKDOWN_STYLES:
-        from chrono.output.escape import markdown_cell
-
-        cells = [[markdown_cell(c) for c in r] for r in rows]
-    else:
-        cells = [[escape_text(c) for c in r] for r in rows]
-    heads = list(headers)
-    if out.header and out.color:
-        shown = [bold(h) for h in heads]
-    else:
-        shown = heads
-    kwargs: dict[str, Any] = {"tablefmt": out.style, "disable_numparse": True}
-    if out.header:
-        kwargs["headers"] = shown
-    text = tabulate(cells, **kwargs)
-    width = out.width
-    if width is None or out.style in ("html", "unsafehtml", "latex", "latex_raw", "latex_booktabs",
-                                      "latex_longtable", "tsv"):
-        return text
-    floors = {"title": 24, "summary": 24, "note": 16, "tags": 12}
-    # First shorten the columns that matter least, then let the title give way too.
-    for pool in (tuple(h for h in SHRINKABLE if h != "title"), SHRINKABLE):
-        for _ in range(4):
-            excess = max((len(line) for line in text.splitlines()), default=0) - width
-            shrinkable = [i for i, h in enumerate(heads) if h in pool]
-            if excess <= 0 or not shrinkable:
-                break
-            widths = {i: max((len(r[i]) for r in cells), default=0) for i in shrinkable}
-            floor = {i: max(len(heads[i]), floors.get(heads[i], 10)) for i in shrinkable}
-            # Lower a common cap until the columns above it give up enough characters (widest first).
-            cap = max(widths.values())
-            while cap > 1 and sum(max(0, widths[i] - max(cap, floor[i])) for i in shrinkable) < excess:
-                cap -= 1
-            if all(widths[i] <= max(cap, floor[i]) for i in shrinkable):
-                break
-            for i in shrinkable:
-                limit = max(cap, floor[i])
-                if widths[i] > limit:
-                    for r in cells:
-                        r[i] = _truncate(r[i], limit)
-            text = tabulate(cells, **kwargs)
-    return text
-
-
-# One record per block, for `show` ---------------------------------------------------------------
-
-SHOW_LABELS = (
-    ("title", "title"), ("summary", "summary"), ("tags", "tags"), ("people", "people"), ("places", "places"),
-    ("aliases", "aliases"), ("date_basis", "date basis"), ("certainty", "certainty"), ("account", "account"),
-    ("note", "note"), ("replaces", "replaces"),
-)
-
-
-def _span_text(e: Event) -> str:
-    if e.precision == "day" and e.earliest == e.latest:
-        return f"{e.date}, day"
-    return f"{e.date}: {e.earliest or '..'} to {e.latest or '..'}, {e.precision}"
-
-
-def render_full(events: Iterable[Event], out: Output, sources: dict[str, dict[str, Any]]) -> int:
-    """Print whole records, one block each, with both calendars and sources (for `show`)."""
-    import textwrap
-
-    width = min(out.width or 100, 100)
-    w = Writer()
-    n = 0
-    label_width = 11
-    indent = " " * (label_width + 2)
-
-    def emit(label: str, value: str) -> None:
-        value = escape_text(value)
-        lines = textwrap.wrap(value, max(width - len(indent), 20)) or [""]
-        head = bold(f"{label:<{label_width}}") if out.color else f"{label:<{label_width}}"
-        w.line(f"  {head}{lines[0]}")
-        for extra in lines[1:]:
-            w.line(indent + extra)
-
-    for e in events:
-        if n:
-            w.line("")
-        title = escape_text(e.id)
-        w.line(bold(title, cyan=True) if out.color else title)
-        emit("date", f"{human(e.date, e.date_os, out.calendar)}   ({_span_text(e)})")
-        if e.date_os:
-            emit("new style", human(e.date, calendar="gregorian"))
-            emit("old style", f"{human(e.date, e.date_os, 'julian')}   (Julian {e.date_os})")
-        for name, label in SHOW_LABELS:
-            value = text_value(e, name)
-            if value:
-                emit(label, value.replace("; ", ", ") if name in LIST_FIELDS else value)
-        for i, s in enumerate(e.sources):
-            emit("sources" if i == 0 else "", _source_line(s, sources))
-        for i, a in enumerate(e.alt_dates):
-            cites = ", ".join(source_text(s) for s in a.get("sources", []))
-            line = f"{human(a['date'])} ({a['date']})" + (f" per {cites}" if cites else "")
-            if a.get("note"):
-                line += f": {a['note']}"
-            emit("alt dates" if i == 0 else "", line)
-        n += 1
-    w.close()
-    return n
-
-
-def _source_line(entry: dict[str, Any], sources: dict[str, dict[str, Any]]) -> str:
-    key = entry.get("source")
-    if key is None:
-        return source_text(entry)
-    declared = sources.get(key, {})
-    title = declared.get("title")
-    text = f"{title} [{key}]" if title else key
-    if declared.get("file"):
-        text += f" ({declared['file']})"
-    if entry.get("cite"):
-        text += f": {entry['cite']}"
-    return text

@@ -225,7 +225,8 @@ def show_cmd(ctx: click.Context, ids: tuple[str, ...], output: Output) -> None:
       chrono show kirov
       chrono list --tag show-trials -f ids | xargs chrono show
     """
-    from chrono.output.render import FIELDS, render_events, render_full
+    from chrono.output.render import FIELDS, render_events
+    from chrono.output.table import render_full
 
     index = get_session(ctx).index
     events, missing = index.by_ids(ids)
