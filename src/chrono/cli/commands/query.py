@@ -123,7 +123,7 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], filters: Filters, out
       chrono search person:yezhov tag:purges -f json
       chrono search --explain fifteenth party congress
     """
-    from chrono.cli.commands import print_found
+    from chrono.output.events import print_found
     from chrono.store.query import parse_search
 
     search = parse_search(" ".join(query))
