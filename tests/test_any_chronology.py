@@ -15,9 +15,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chrono.dates.days import month_length
 from chrono.dates.edtf import DateError, parse_edtf
 from conftest import examples
+from strategies import edtf_points
 
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
 HOSTILE = st.sampled_from([
@@ -35,30 +35,10 @@ JSONISH = st.recursive(SCALAR | TEXT,
                        max_leaves=6)
 
 
-def _year(y: int) -> str:
-    if abs(y) > 9999:
-        return f"Y{y}"
-    return f"-{-y:04d}" if y < 0 else f"{y:04d}"
-
-
-@st.composite
-def points(draw: st.DrawFn, deep: bool = True) -> str:
-    kind = draw(st.sampled_from(["year", "month", "day", "season", "decade", "deep"] if deep else
-                                ["year", "month", "day", "season"]))
-    q = draw(st.sampled_from(["", "", "?", "~", "%"]))
-    if kind == "deep":
-        return f"Y-{draw(st.integers(10_000, 10**11))}"
-    y = draw(st.integers(-9999, 9999))
-    if kind == "year":
-        return _year(y) + q
-    if kind == "decade":
-        return f"{draw(st.integers(0, 999)):03d}X"
-    if kind == "season":
-        return f"{_year(y)}-{draw(st.integers(21, 24))}{q}"
-    m = draw(st.integers(1, 12))
-    if kind == "month":
-        return f"{_year(y)}-{m:02d}{q}"
-    return f"{_year(y)}-{m:02d}-{draw(st.integers(1, month_length(y, m))):02d}{q}"
+def points(deep: bool = True) -> st.SearchStrategy[str]:
+    """A date of any kind in years 9999 BC to AD 9999 (and, with deep, a year of deep time)."""
+    dated = edtf_points(st.integers(-9999, 9999), ("year", "month", "day", "season", "decade"))
+    return st.one_of(dated, st.integers(10_000, 10**11).map(lambda y: f"Y-{y}")) if deep else dated
 
 
 @st.composite

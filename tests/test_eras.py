@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chrono.dates.days import month_length
 from chrono.dates.edtf import DateError, day_span, parse_edtf
 from chrono.dates.human import human
 from chrono.dates.humandates import DateReading, read_date
 from chrono.dates.user import parse_user_date
 from conftest import examples
+from strategies import edtf_points, edtf_year
 
 EN = "\u2013"
 
@@ -102,26 +102,10 @@ def test_user_dates(text: str, edtf: str) -> None:
 # days another way, the same days).
 
 YEARS = st.one_of(st.integers(-9999, 9999), st.integers(1, 999), st.integers(-600, 50))
-QUALIFIER = st.sampled_from(["", "?", "~", "%"])
 
 
-def _year(y: int) -> str:
-    return f"-{-y:04d}" if y < 0 else f"{y:04d}"
-
-
-@st.composite
-def points(draw: st.DrawFn) -> str:
-    y = draw(YEARS)
-    kind = draw(st.sampled_from(["year", "month", "day", "season"]))
-    q = draw(QUALIFIER)
-    if kind == "year":
-        return _year(y) + q
-    if kind == "season":
-        return f"{_year(y)}-{draw(st.integers(21, 24))}{q}"
-    m = draw(st.integers(1, 12))
-    if kind == "month":
-        return f"{_year(y)}-{m:02d}{q}"
-    return f"{_year(y)}-{m:02d}-{draw(st.integers(1, month_length(y, m))):02d}{q}"
+def points() -> st.SearchStrategy[str]:
+    return edtf_points(YEARS, ("year", "month", "day", "season"))
 
 
 @st.composite
@@ -135,7 +119,7 @@ def values(draw: st.DrawFn) -> str:
         size, n = draw(st.sampled_from([100, 1000])), draw(st.integers(1, 9))
         bc = draw(st.booleans())
         first, last = (1 - n * size, -(n - 1) * size) if bc else ((n - 1) * size + 1, n * size)
-        return f"{_year(first)}/{_year(last)}"
+        return f"{edtf_year(first)}/{edtf_year(last)}"
     a, b = draw(points()), draw(points())
     try:
         parse_edtf(f"{a}/{b}")

@@ -12,11 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chrono.dates.calendars import check_old_style, gregorian_to_julian
-from chrono.dates.days import Day, month_end
+from chrono.dates.days import Day
 from chrono.dates.edtf import DateError, day_span, parse_edtf
 from chrono.dates.human import human
 from chrono.dates.humandates import DateReading, read_date, read_range
 from conftest import examples
+from strategies import KINDS as KIND_NAMES
+from strategies import QUALIFIERS as QUALIFIER
+from strategies import edtf_points
 
 EN, EM = "\u2013", "\u2014"
 
@@ -318,25 +321,8 @@ def test_import_does_not_load_dateutil() -> None:
 # Round trip: human() of every value of the format reads back to the same value.
 
 YEARS = st.integers(1000, 2500)
-QUALIFIER = st.sampled_from(["", "?", "~", "%"])
-KINDS = st.sampled_from(["year", "month", "day", "decade", "season"])
-
-
-@st.composite
-def points(draw: st.DrawFn, year: int | None = None, kind: str | None = None, qualified: bool = True) -> str:
-    y = draw(YEARS) if year is None else year
-    kind = draw(KINDS) if kind is None else kind
-    q = draw(QUALIFIER) if qualified else ""
-    if kind == "year":
-        return f"{y:04d}{q}"
-    if kind == "decade":
-        return f"{y // 10:03d}X{q}"
-    if kind == "season":
-        return f"{y:04d}-{draw(st.integers(21, 24))}{q}"
-    m = draw(st.integers(1, 12))
-    if kind == "month":
-        return f"{y:04d}-{m:02d}{q}"
-    return f"{y:04d}-{m:02d}-{draw(st.integers(1, month_end(y, m).day)):02d}{q}"
+KINDS = st.sampled_from(KIND_NAMES)
+points = edtf_points
 
 
 @st.composite
@@ -350,7 +336,7 @@ def values(draw: st.DrawFn) -> str:
         return f"../{draw(points())}"
     if shape == "same year":  # the shorthand forms: 1–5 Dec 1934, Jan–Mar 1934, spring–summer 1930
         y, kind = draw(YEARS), draw(KINDS)
-        a, b = draw(points(y, kind, False)), draw(points(y, kind, False))
+        a, b = draw(points(year=y, kind=kind, qualified=False)), draw(points(year=y, kind=kind, qualified=False))
     else:
         a, b = draw(points()), draw(points())
     try:
