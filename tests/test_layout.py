@@ -55,3 +55,20 @@ def test_every_stage_says_what_it_holds_and_may_import() -> None:
     for package in ("read", "store", "dates", "output"):
         doc = (SRC / package / "__init__.py").read_text(encoding="utf-8")
         assert "May import" in doc, package
+
+
+def test_a_warm_query_imports_no_reading_stage(tmp_path: Path) -> None:
+    """The bundled search from the cache reads nothing but the index: the readers and the normaliser stay out."""
+    import subprocess
+    import sys
+
+    from conftest import subprocess_env
+
+    env = subprocess_env(CHRONO_CACHE_DIR=str(tmp_path))
+    command = [sys.executable, "-X", "importtime", "-m", "chrono", "search", "kirov", "-f", "tsv"]
+    subprocess.run(command, capture_output=True, env=env, check=True)  # builds the cache
+    warm = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if "|" in line}
+    assert "chrono.store.index" in imported
+    assert not {m for m in imported if m.startswith(("chrono.read.normalise", "chrono.read.check", "chrono.read.load",
+                                                       "chrono.dates.humandates", "dateutil"))}

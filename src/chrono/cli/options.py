@@ -208,12 +208,15 @@ def load_options(mapping: tuple[str, ...], order: str | None, skip_invalid: bool
     """How to read the data files, from the group's -m/--map, --dayfirst/--monthfirst, --skip-invalid and
     --julian-before (made as the Python API makes them)."""
     from chrono.api import load_options as options
-    from chrono.read.normalise import parse_mapping
 
-    try:
-        pairs = parse_mapping(mapping)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="'-m' / '--map'") from None
+    pairs: tuple[tuple[str, str], ...] = ()
+    if mapping:
+        from chrono.read.normalise import parse_mapping  # only then: the normaliser costs a start-up its imports
+
+        try:
+            pairs = parse_mapping(mapping)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'-m' / '--map'") from None
     return options(pairs, order == "dayfirst", order == "monthfirst", skip_invalid, julian_before)
 
 
