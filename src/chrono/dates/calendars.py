@@ -9,8 +9,6 @@ from functools import lru_cache
 from chrono.dates.days import Day, day_to_julian, iso_year, julian_to_day, ymd
 from chrono.dates.edtf import DateError, parse_edtf
 
-# Russia switched calendars on 1918-02-14 (New Style); 1 February Old Style was dropped.
-RUSSIA_SWITCH = Day(1918, 2, 14)
 _OS_DAY = re.compile(r"(-?\d{4})-(\d{2})-(\d{2})([?~%])?", re.ASCII)
 
 

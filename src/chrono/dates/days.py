@@ -101,11 +101,6 @@ def from_ymd(value: int) -> Day:
     return Day(value // 10000, value // 100 % 100, value % 100)
 
 
-def iso_ymd(value: int) -> str:
-    """An index day number as ISO text."""
-    return from_ymd(value).isoformat()
-
-
 def shift(d: Day, amount: int, unit: str) -> Day:
     """Move a day by a number of days (d), months (m) or years (y), clamped to the month's end and the year range."""
     if unit == "d":

@@ -11,7 +11,6 @@ from chrono.model import OPEN_EARLIEST, OPEN_LATEST
 from chrono.store.index import Index
 from chrono.store.query import Filters
 
-PERIODS = ("year", "decade", "century", "month")
 BLOCKS = " \u258f\u258e\u258d\u258c\u258b\u258a\u2589\u2588"
 # Beyond this many periods from the first to the last, only the periods with events are shown.
 MAX_PERIODS = 2000

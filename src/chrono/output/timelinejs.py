@@ -42,11 +42,6 @@ def tl_year(year: int) -> int:
     return year if year > 0 else year - 1
 
 
-def astronomical_year(year: int) -> int:
-    """A TimelineJS year in astronomical numbering (-500 is 500 BCE, stored as -0499)."""
-    return year + 1 if year < 0 else year
-
-
 def _date(point: Point, end: bool = False) -> dict[str, str]:
     """A TimelineJS date holding only the parts the EDTF point knows (its first day, or its last with end)."""
     d = point.latest if end else point.earliest
