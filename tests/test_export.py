@@ -343,3 +343,20 @@ def test_raw_csv_loads_back_identically(run, formulas: Path, tmp_path) -> None:
     assert run("export", "--to", "csv", "--raw", "-o", str(out), data=formulas).exit_code == 0
     before = json.loads(run("list", "-f", "json", data=formulas).stdout)
     assert json.loads(run("list", "-f", "json", data=out).stdout) == before
+
+
+def test_the_html_axis_runs_across_the_era_and_into_deep_time(run) -> None:
+    import re
+
+    own = Path(__file__).resolve().parent / "data"
+    page = run("export", "--to", "html", data=own / "own" / "ancient.csv").stdout
+    ticks = re.findall(r'class="year" x="([\d.]+)" y="\d+">([^<]+)<', page)
+    labels = [label for _, label in ticks]
+    assert labels[0] == "2560 BC" and labels[-1] == "AD 120"
+    assert labels[labels.index("20 BC") + 1:labels.index("20 BC") + 3] == ["AD 1", "AD 20"], "no year 0 on the axis"
+    xs = [float(x) for x, _ in ticks]
+    assert xs == sorted(xs), "ticks in time order"
+    bc = [int(label.split()[0]) for label in labels if label.endswith(" BC")]
+    assert bc == sorted(bc, reverse=True) and all(n % 20 == 0 for n in bc), bc
+    deep = run("export", "--to", "html", data=own / "real" / "timelinejs3-cosmology-deep-time.json").stdout
+    assert "13.8 billion years ago" in re.findall(r'class="year"[^>]*>([^<]+)<', deep)

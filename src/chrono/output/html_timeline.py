@@ -36,10 +36,11 @@ def _year_fraction(d: Day) -> float:
     return d.year + (d.ordinal() - Day(d.year, 1, 1).ordinal()) / days
 
 
-def _tick_step(years: float, width: float) -> int:
-    """The smallest step of 1, 2 or 5 times a power of ten whose ticks are at least MIN_TICK_PX apart."""
+def _tick_step(years: float, width: float, label: int = 0) -> int:
+    """The smallest step of 1, 2 or 5 times a power of ten whose ticks are far enough apart for labels of this
+    many characters (and at least MIN_TICK_PX)."""
     step = 1
-    while width / max(years / step, 1) < MIN_TICK_PX:
+    while width / max(years / step, 1) < max(MIN_TICK_PX, 7 * label + 12):
         step = step * 5 // 2 if str(step)[0] == "2" else step * 2
     return step
 
@@ -118,7 +119,8 @@ def render_page(events: list[Event], chron: Chronology, out: IO[str]) -> int:
                    f'<rect class="era" x="{x0:.1f}" y="{AXIS - 4}" width="{x1 - x0:.1f}" '
                    f'height="{height - AXIS - MARGIN + 10}"/>'
                    f'<text class="era-name" x="{x0 + 3:.1f}" y="{AXIS + 8}">{html_text(name)}</text></g>')
-    for tick in _ticks(first_year, last_year, _tick_step(years, width)):
+    label = max(len(year_text(first_year)), len(year_text(last_year)))
+    for tick in _ticks(first_year, last_year, _tick_step(years, width, label)):
         tx = x(tick)
         svg.append(f'<line class="grid" x1="{tx:.1f}" y1="{AXIS - 6}" x2="{tx:.1f}" y2="{height - MARGIN + 6}"/>')
         svg.append(f'<text class="year" x="{tx:.1f}" y="{AXIS - 12}">{html_text(year_text(tick))}</text>')
