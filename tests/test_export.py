@@ -236,13 +236,16 @@ setTimeout(function () {{
 @pytest.mark.skipif(not os.environ.get("CHRONO_TIMELINEJS") or (
     _chromium() is None and not os.environ.get("CHRONO_REQUIRE_BROWSER")),
     reason="needs Chromium and TimelineJS (CHRONO_TIMELINEJS=.../node_modules/@knight-lab/timelinejs/dist)")
-def test_timelinejs_export_loads_in_timelinejs(run, tmp_path) -> None:
+@pytest.mark.parametrize("data", [None, "own/ancient.csv", "real/timelinejs3-cosmology-deep-time.json",
+                                  "real/timelinejs3-eras-7th-century.json", "real/wikipedia-space-exploration.csv"])
+def test_timelinejs_export_loads_in_timelinejs(run, tmp_path, data: str | None) -> None:
     dist = Path(os.environ["CHRONO_TIMELINEJS"])
     assert (dist / "js" / "timeline.js").is_file(), f"no TimelineJS in {dist}"
     browser = _chromium()
     assert browser is not None
-    result = run("export", "--to", "timelinejs", data=None)
-    count = len(json.loads(result.stdout)["events"])
+    result = run("export", "--to", "timelinejs", data=None if data is None else MINI.parent / data)
+    exported = json.loads(result.stdout)
+    count = len(exported["events"])
     page = tmp_path / "timeline.html"
     page.write_text(TIMELINEJS_PAGE.format(css=(dist / "css" / "timeline.css").as_uri(),
                                            js=(dist / "js" / "timeline.js").as_uri(),
@@ -250,8 +253,9 @@ def test_timelinejs_export_loads_in_timelinejs(run, tmp_path) -> None:
     dom = subprocess.run([browser, *BROWSER_FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
                           "--allow-file-access-from-files", "--virtual-time-budget=10000", "--dump-dom",
                           page.as_uri()], capture_output=True, text=True, timeout=120).stdout
-    # TimelineJS draws a slide for the title and one per event, and a marker per event on its time axis.
-    assert f"loaded slides={count + 1} markers={count} errors=0" in dom
+    # TimelineJS draws a slide for the title (when there is one) and one per event, and a marker per event on its
+    # time axis; years BC, deep time and eras included.
+    assert f"loaded slides={count + ('title' in exported)} markers={count} errors=0" in dom
 
 
 def test_export_to_stdout_device(run, tmp_path) -> None:
