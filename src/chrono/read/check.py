@@ -37,6 +37,11 @@ _KEY_MATCH = SOURCE_KEY_RE.fullmatch
 Problems = list[tuple[str | None, str]]
 
 
+def summary_text(value: Any) -> str:
+    """A summary as the index keeps it: text, and a summary of only spaces is none (a table's blank cell)."""
+    return value if type(value) is str and value and not value.isspace() else ""
+
+
 def _list_problems(key: str, value: Any) -> Problems:
     if type(value) is not list:
         return [(key, f"{key} must be an array of strings, not {type_name(value)}")]
@@ -242,6 +247,7 @@ class Checker:
         summary = get("summary")
         if type(summary) is not str or (strict and (not summary or summary.isspace())):
             summary = _text(rec, "summary", problems, strict)
+        summary = summary_text(summary)
         date = get("date")
         date_os = get("date_os")
         os_md = None
@@ -305,7 +311,7 @@ class Checker:
         date = get("date")
         summary = get("summary", "")
         if type(eid) is not str or type(title) is not str or type(date) is not str or type(summary) is not str \
-                or not _ID_MATCH(eid) or not title or title.isspace():
+                or not _ID_MATCH(eid) or not title or title.isspace() or summary.isspace():
             return None
         try:
             span = day_span(date)
@@ -344,7 +350,7 @@ class Checker:
     def quick_plain(self, match: re.Match[str], loc: int | None) -> tuple[Any, ...] | None:
         """The row of an event matched in its JSON text (see formats.plain), as quick() would make it; or None."""
         eid, date, title, summary, tags, people, places, aliases, sources = match.group(*FIELDS)
-        if not title or title.isspace():
+        if not title or title.isspace() or summary and summary.isspace():
             return None
         texts = f"{tags}{people}{places}{aliases}{sources}"
         if not texts.isascii() and not texts.isprintable():

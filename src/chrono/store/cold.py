@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from chrono.read.check import summary_text
 from chrono.read.formats.base import unpack
 
 
@@ -50,8 +51,7 @@ class Summaries:
             self._warn(number)
             return ""
         record: Any = self.normaliser.event(raw, 0).record
-        summary = record.get("summary") if record is not None else None
-        return summary if type(summary) is str else ""
+        return summary_text(record.get("summary") if record is not None else None)
 
     def _warn(self, number: int) -> None:
         if not self.warned:
