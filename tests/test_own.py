@@ -323,3 +323,9 @@ def test_a_summary_of_only_spaces_is_none_in_every_format(run, tmp_path: Path) -
         assert json.loads(run("list", "-f", "json", data=path).stdout)[0]["summary"] == "", name
         path.write_text(text + " " * 40_000 * (name != "a.csv"), encoding="utf-8")  # large enough to be cached
         assert json.loads(run("list", "-f", "json", data=path).stdout)[0]["summary"] == "", name
+
+
+def test_show_lists_the_columns_chrono_did_not_map(run) -> None:
+    path = DATA / "real" / "wikipedia-space-exploration.csv"
+    shown = run("show", "first-reflecting-telescope-1668", "-f", "table", data=path).stdout
+    assert "  extra      column 1: 1\n             Researcher/Mission: Isaac Newton\n" in shown

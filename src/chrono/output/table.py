@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -134,6 +135,9 @@ def render_full(events: Iterable[Event], out: Output, sources: dict[str, dict[st
             if a.get("note"):
                 line += f": {a['note']}"
             emit("alt dates" if i == 0 else "", line)
+        for i, (key, value) in enumerate(e.extra.items()):  # the record's other columns, each with its name
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            emit("extra" if i == 0 else "", f"{key}: {text}")
         n += 1
     w.close()
     return n
