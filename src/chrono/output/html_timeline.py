@@ -119,8 +119,8 @@ def render_page(events: list[Event], chron: Chronology, out: IO[str]) -> int:
                    f'<rect class="era" x="{x0:.1f}" y="{AXIS - 4}" width="{x1 - x0:.1f}" '
                    f'height="{height - AXIS - MARGIN + 10}"/>'
                    f'<text class="era-name" x="{x0 + 3:.1f}" y="{AXIS + 8}">{html_text(name)}</text></g>')
-    label = max(len(year_text(first_year)), len(year_text(last_year)))
-    for tick in _ticks(first_year, last_year, _tick_step(years, width, label)):
+    label_width = max(len(year_text(first_year)), len(year_text(last_year)))
+    for tick in _ticks(first_year, last_year, _tick_step(years, width, label_width)):
         tx = x(tick)
         svg.append(f'<line class="grid" x1="{tx:.1f}" y1="{AXIS - 6}" x2="{tx:.1f}" y2="{height - MARGIN + 6}"/>')
         svg.append(f'<text class="year" x="{tx:.1f}" y="{AXIS - 12}">{html_text(year_text(tick))}</text>')
