@@ -121,12 +121,13 @@ def shell(command: str) -> list[str]:
     return ["bash", "-c", f"set -o pipefail; {command}"]
 
 
-def generate(n: int) -> Path:
+def generate(n: int, kind: str = "json") -> Path:
     DATA.mkdir(exist_ok=True)
-    path = DATA / f"events-{n}.json"
+    path = DATA / f"events-{n}.{kind}"
     if not path.exists():
         print(f"generating {path.name} ...", file=sys.stderr)
-        subprocess.run([sys.executable, str(GEN), str(n), str(path)], check=True)
+        subprocess.run([sys.executable, str(GEN), str(n), str(path), *(["--jsonl"] if kind == "jsonl" else [])],
+                       check=True)
     return path
 
 
@@ -159,6 +160,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="100,000 events only, fewer runs")
+    parser.add_argument("--append", default="1000000:jsonl,1000000:json",
+                        help="SIZE:FORMAT,...: the first query after appending 1,000 events vs the cold build "
+                             "(add 10000000:jsonl for ten million; '' for none)")
     args = parser.parse_args()
     sizes = [100000] if args.quick else [int(s) for s in args.sizes.split(",")]
     runs = 3 if args.quick else args.runs
@@ -192,6 +196,9 @@ def main() -> int:
         notes.append(check_same(chrono, jq_bundled, BUNDLED, env, "bundled"))
         for n in sizes:
             measure_size(n, chrono, jq, sqlite3_cli, runs, args.cold_runs, work, rows, notes, growth)
+        for spec in filter(None, ([] if args.quick else args.append.split(","))):
+            size, kind = spec.split(":")
+            measure_append(int(size), kind, chrono, work, rows, notes)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
@@ -289,6 +296,55 @@ def measure_size(n: int, chrono: list[str], jq: str, sqlite3_cli: str, runs: int
                      f"{median(cold) / median(t_jq):.2f}x")
     notes.append(check_same(chrono, printed, data, warm_env, label))
     growth.append((n, median(cold), mem_cold, cache_size, size))
+
+
+APPENDED = 1000
+
+
+def append_events(path: Path, kind: str, lines: list[str], step: int) -> None:
+    """Add events (JSON Lines) at the end of the file: as lines, or into a JSON file's array before its brackets."""
+    import json
+
+    new = [json.dumps({**json.loads(line), "id": f"appended-{step}-{i}"}) for i, line in enumerate(lines)]
+    if kind == "jsonl":
+        with open(path, "a", encoding="utf-8") as f:
+            f.write("".join(line + "\n" for line in new))
+        return
+    with open(path, "r+b") as f:
+        f.seek(max(path.stat().st_size - 4096, 0))
+        at = f.tell()
+        tail = f.read()
+        end = at + tail.rindex(b"]")
+        f.seek(end)
+        closing = f.read()
+        f.seek(end)
+        before = tail[:end - at].rstrip()
+        f.write(b"".join(b",\n" + line.encode() for line in new) + b"\n" + closing)
+        assert before[-1:] == b"}"
+
+
+def measure_append(n: int, kind: str, chrono: list[str], work: Path, rows: list[tuple[str, str, str, str, str]],
+                   notes: list[str]) -> None:
+    """The first query after appending 1,000 events (three times), against the cold build of the same file."""
+    source = generate(n, kind)
+    data = work / source.name
+    shutil.copyfile(source, data)
+    lines = generate(APPENDED, "jsonl").read_text(encoding="utf-8").splitlines()
+    env = env_for(str(work / f"append-{n}-{kind}"))
+    query = [*chrono, "-d", str(data), "search", QUERY, "-f", "tsv"]
+    cold = timed(query, env)
+    times = []
+    for step in range(3):
+        append_events(data, kind, lines, step)
+        times.append(timed(query, env))
+    info = subprocess.run([*chrono, "cache", "info", "-f", "tsv", "--no-header"], env=env, capture_output=True,
+                          text=True, check=False).stdout
+    count = subprocess.run([*chrono, "-d", str(data), "list", "--count"], env=env, capture_output=True, text=True,
+                           check=False).stdout.strip()
+    rows.append((f"{n:,} events, {kind.upper()}: first query after appending {APPENDED:,} events vs the cold build",
+                 fmt_s(median(times)), fmt_s(cold), f"{median(times) / cold:.3f}x", "<= 0.05x"))
+    notes.append(f"{n:,} {kind}: after 3 appends, {count} events; cache info: {info.split(chr(9))[4]}")
+    data.unlink()
 
 
 if __name__ == "__main__":

@@ -221,6 +221,7 @@ class Checker:
         self.strict = strict
         self.encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         self.n = 0
+        self.base = 0  # added to n in a row's number: each file's rows are numbered from its own base
         # How many events carry each list value, counted per distinct stored array and expanded at the end.
         self.tag_arrays: dict[str, int] = {}
         self.people_arrays: dict[str, int] = {}
@@ -292,7 +293,7 @@ class Checker:
             self._count(tags, people, places)
         self.n += 1
         return (  # in the order of model.ROW_FIELDS
-            self.n, eid, date, date_os, span[0], span[1], span[2], os_md, prior, title, summary,
+            self.base + self.n, eid, date, date_os, span[0], span[1], span[2], os_md, prior, title, summary,
             tags, people, places, aliases, sources_json, encode(rest) if rest else None, loc,
         ), problems
 
@@ -380,7 +381,7 @@ class Checker:
             self._count(tags, people, places)
         self.n += 1
         # In the order of model.ROW_FIELDS.
-        return (self.n, eid, date, None, span[0], span[1], span[2], None, prior, title, summary,
+        return (self.base + self.n, eid, date, None, span[0], span[1], span[2], None, prior, title, summary,
                 tags, people, places, aliases, sources, None, loc)
 
     def _count(self, tags: str, people: str, places: str) -> None:

@@ -19,6 +19,8 @@ from chrono.read.formats.base import STDIN, Reader
 
 MAX_SHOWN_PROBLEMS = 20
 BATCH = 5000
+# Row numbers: a file's number above this many bits, so that rows added to one file keep their place.
+FILE_SHIFT = 40
 Sink = Callable[[list[tuple[Any, ...]]], None]
 
 
@@ -42,6 +44,8 @@ class ScanResult:
     counts: dict[str, dict[str, int]] | None = field(default_factory=dict)
     records: int = 0
     skipped: int = 0
+    # Per file, when located (a cache build): bytes read, their SHA-256, and where appended records would start.
+    states: list[dict[str, Any] | None] = field(default_factory=list)
 
 
 def scan(paths: list[str], sink: Sink | None = None, options: LoadOptions | None = None,
@@ -71,6 +75,7 @@ def scan(paths: list[str], sink: Sink | None = None, options: LoadOptions | None
     gc.disable()
     try:
         for number, path in enumerate(paths):
+            loader.checker.base = number << FILE_SHIFT
             loader.file(path, number)
         loader.unmapped()
         loader.flush()
@@ -112,14 +117,21 @@ class _Loader:
         from chrono.read.formats import open_reader
 
         result = self.result
+        located = self.locate and path != STDIN
         try:
-            reader = open_reader(path)
+            reader = open_reader(path, digest=located)
             result.readers.append(reader)
-            self.records(reader, number if self.locate and path != STDIN else None)
+            self.records(reader, number if located else None)
         except DataError as exc:
             result.problems.extend(exc.problems)
             result.problem_count += len(exc.problems)
             return
+        if self.locate:
+            stream = getattr(reader, "stream", None)
+            hasher = getattr(stream, "hasher", None)
+            result.states.append(None if hasher is None else {
+                "kind": reader.kind, "size": stream.bytes_read, "digest": hasher.hexdigest(),  # type: ignore[union-attr]
+                "resume": reader.resume()})
         skip = self.options.skip_invalid
         for p in reader.problems:
             if p.row:
@@ -168,13 +180,14 @@ class _Loader:
         result = self.result
         name = reader.name
         extent = reader.extent
+        origin = reader.origin
         batch = self.batch
         events = 0
         loc = None
         for i, raw in enumerate(reader.records()):
             if number is not None:
                 where = extent()
-                loc = pack(number, *where) if where is not None else None
+                loc = pack(number, where[0] + origin, where[1]) if where is not None else None
             if type(raw) is Match:
                 row = quick_plain(raw, loc)
                 if row is None:
@@ -321,3 +334,65 @@ def raise_problems(result: ScanResult, max_problems: int = MAX_SHOWN_PROBLEMS) -
     if result.problem_count > len(result.problems):
         hint = f"{result.problem_count - len(result.problems)} more problems not shown; chrono validate lists them all"
     raise DataError(result.problems[:max_problems], hint)
+
+
+class SeenIds(set[str]):
+    """The ids a derived id must not repeat: those remembered here, and those an index holds below a row number."""
+
+    def __init__(self, held: Callable[[str, int], bool]) -> None:
+        super().__init__()
+        self.held = held
+        self.below = 0
+
+    def __contains__(self, eid: object) -> bool:
+        return set.__contains__(self, eid) or (type(eid) is str and self.held(eid, self.below))
+
+
+@dataclass
+class Appended:
+    """Records added to a file already indexed: a reader over the new bytes, the file's number, its last row."""
+
+    reader: Reader
+    number: int
+    last_row: int
+
+
+def scan_appended(parts: list[Appended], sink: Sink, options: LoadOptions,
+                  held: Callable[[str, int], bool]) -> ScanResult:
+    """Read records added to indexed files as a fresh build would (held: whether the index has an id below a row).
+
+    The rows go on from each file's last row; a derived id is the one a build would give, as long as no id of a
+    later file is taken (the index refuses that, and the caller builds afresh).
+    """
+    import gc
+
+    result = ScanResult()
+    loader = _Loader(options, sink, None, result, None)
+    loader.locate = True
+    seen = SeenIds(held)
+    loader.normaliser.ids = seen
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for part in parts:
+            base = part.number << FILE_SHIFT
+            seen.below = base + (1 << FILE_SHIFT)
+            loader.checker.base = base
+            loader.checker.n = part.last_row - base
+            first = loader.checker.n
+            try:
+                loader.records(part.reader, part.number)
+            except DataError as exc:
+                result.problems.extend(exc.problems)
+                break
+            result.count += loader.checker.n - first
+            result.problems.extend(part.reader.format(p) for p in part.reader.problems)
+            if loader.normaliser.title:
+                result.problems.append(f"{part.reader.name}: a title row")
+            loader.flush()
+    finally:
+        if collecting:
+            gc.enable()
+    result.problems.extend(loader.problems)
+    result.counts = None
+    return result

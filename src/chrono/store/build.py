@@ -119,6 +119,11 @@ def _meta(result: ScanResult, key: str, paths: list[str] | None = None,
         # Where cold.py reads summaries back from, and how to normalise them.
         meta["paths"] = json.dumps([os.path.abspath(p) for p in paths], ensure_ascii=False)
         meta["options"] = json.dumps({"mapping": options.mapping, "order": options.order})
+    if paths is not None and options is not None:
+        from chrono.store.refresh import file_states, now
+
+        meta["state"] = json.dumps(file_states(result, paths))
+        meta["updated"] = json.dumps({"how": "built", "events": result.count, "at": now()})
     meta["count"] = str(result.count)
     meta["records"] = str(result.records)
     meta["skipped"] = str(result.skipped)

@@ -15,6 +15,7 @@ from chrono.errors import warn
 from chrono.model import whole_number
 from chrono.store.entries import cache_key, clear, discard_damaged, entries, entry_path, open_entry
 from chrono.store.paths import STDIN, bundled_path, cache_dir, data_paths
+from chrono.store.refresh import Stale
 
 if TYPE_CHECKING:
     from chrono.model import LoadOptions
@@ -65,6 +66,10 @@ def _cached(paths: list[str], abspaths: list[str], stats: list[os.stat_result], 
              "directory of your own)")
         return _build_private(paths, path, key, total, options)
     found = open_entry(path, key, abspaths, options)
+    if isinstance(found, Stale):
+        from chrono.store.refresh import refresh_entry
+
+        return refresh_entry(paths, abspaths, path, key, found, options) or _build(paths, path, key, total, options)
     if isinstance(found, str):
         if _replaceable(directory, path):
             warn(f"the index cache {path} is {found}; not using it, rebuilding it")

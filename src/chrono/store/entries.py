@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from chrono.model import LoadOptions
+    from chrono.store.refresh import Stale
 
 SUFFIX = ".sqlite"
 # Owners and permission bits decide who may write a file (not so on Windows, whose st_uid is always 0).
@@ -162,9 +163,9 @@ class EntryIndex(Index):
         return meta
 
 
-def open_entry(path: str, key: str, abspaths: list[str], options: LoadOptions) -> Index | str | None:
-    """The cached index at path if it is trusted, whole, and its key matches; else None (missing, stale, or damaged
-    after a warning), or why it is not trusted."""
+def open_entry(path: str, key: str, abspaths: list[str], options: LoadOptions) -> Index | Stale | str | None:
+    """The cached index at path if it is trusted, whole, and its key matches; Stale if its files changed; else None
+    (missing, or damaged after a warning), or why it is not trusted."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
@@ -187,7 +188,11 @@ def open_entry(path: str, key: str, abspaths: list[str], options: LoadOptions) -
         return None
     if stored != key:
         conn.close()
-        return None
+        if stored is None or not sealed(st, stored):
+            return None
+        from chrono.store.refresh import Stale
+
+        return Stale(stored, (st.st_dev, st.st_ino))
     if not sealed(st, key):
         conn.close()
         warn(f"the index cache {path} is damaged (it was written to after chrono made it); rebuilding it")
@@ -332,7 +337,7 @@ def entries() -> list[dict[str, Any]]:
         if st.st_uid != _uid():
             continue
         row: dict[str, Any] = {"file": os.path.basename(path), "bytes": st.st_size, "events": None,
-                               "state": "damaged", "sources": ""}
+                               "state": "damaged", "updated": "", "sources": ""}
         try:
             meta = _read_meta(path)
         except ValueError:
@@ -344,12 +349,26 @@ def entries() -> list[dict[str, Any]]:
             try:
                 row["sources"] = "; ".join(json.loads(meta.get("files", "[]")))
                 row["events"] = whole_number(meta.get("count", ""))
+                row["updated"] = _updated(meta.get("updated"))
                 if why is None:
                     row["state"] = _state(meta.get("key", ""), st)
             except (ValueError, TypeError):
                 pass
         out.append(row)
     return out
+
+
+def _updated(value: str | None) -> str:
+    """How an entry was last brought up to date, and when: 'built 2026-12-07T10:00:00Z', 'refreshed +1,000 events
+    2026-12-07T10:05:00Z'."""
+    import json
+
+    if value is None:
+        return ""
+    how = json.loads(value)
+    if how.get("how") == "refreshed":
+        return f"refreshed +{how.get('events', 0):,} events {how.get('at', '')}"
+    return f"built {how.get('at', '')}"
 
 
 def _state(key: str, st: os.stat_result) -> str:

@@ -47,9 +47,10 @@ INDEXES = (
 class Writer:
     """Fills an index database: events, facets and full text, batch by batch."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, create: bool = True) -> None:
         self.conn = conn
-        conn.executescript(SCHEMA)
+        if create:
+            conn.executescript(SCHEMA)
         conn.execute("BEGIN")
 
     def add(self, rows: list[tuple[Any, ...]]) -> None:

@@ -201,7 +201,7 @@ def cache_group() -> None:
 
 
 def _cache_info(output: Output) -> None:
-    """List the cache entries: sources, events, size and whether each is fresh.
+    """List the cache entries: sources, events, size, whether each is fresh, and when it was built or refreshed.
 
     \b
     Examples:
@@ -211,10 +211,11 @@ def _cache_info(output: Output) -> None:
     from chrono.output.render import render_rows
     from chrono.store.cache import cache_dir, entries
 
-    rows = [(e["file"], e["events"], e["bytes"], e["state"], e["sources"]) for e in entries()]
+    columns = ("file", "events", "bytes", "state", "updated", "sources")
+    rows = [tuple(e[c] for c in columns) for e in entries()]
     if output.format == "table" and not output.count_only:
         click.echo(f"cache directory: {cache_dir()}", err=True)
-    render_rows(("file", "events", "bytes", "state", "sources"), rows, replace_output(output, fields=None))
+    render_rows(columns, rows, replace_output(output, fields=None))
 
 
 def _cache_clear() -> None:

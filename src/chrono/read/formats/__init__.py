@@ -38,10 +38,15 @@ def detect_kind(path: str, text: str) -> str:
     return "tsv" if "\t" in first and "," not in first and ";" not in first else "csv"
 
 
-def open_reader(path: str) -> Reader:
-    """Open a file (or stdin) as a stream and pick the reader for its format."""
-    stream = TextStream(path, display_name(path))
+def open_reader(path: str, digest: bool = False) -> Reader:
+    """Open a file (or stdin) as a stream and pick the reader for its format (digest: hash the bytes read)."""
+    stream = TextStream(path, display_name(path), digest=digest)
     stream.open()
-    module, cls, _ = FORMATS[detect_kind(path, stream.head())]
+    return reader_for(detect_kind(path, stream.head()), stream)
+
+
+def reader_for(kind: str, stream: TextStream) -> Reader:
+    """The reader of a format over a stream."""
+    module, cls, _ = FORMATS[kind]
     reader: Reader = getattr(import_module(module), cls)(stream.name, stream)
     return reader

@@ -83,6 +83,7 @@ class Reader:
         self.problems: list[Problem] = []
         self.count = 0
         self.position = 0
+        self.origin = 0  # where in the file the stream starts (a part read on its own: see store.refresh)
 
     def records(self) -> Iterator[Any]:
         """The raw records, in file order."""
@@ -94,6 +95,10 @@ class Reader:
 
     def extent(self) -> tuple[int, int] | None:
         """The byte offset and length of the record being read, when reading it alone gives it back."""
+        return None
+
+    def resume(self) -> int | None:
+        """Where in the file records added at its end would begin, once it is read (None: not to be read so)."""
         return None
 
     def format(self, p: Problem) -> str:

@@ -119,6 +119,10 @@ class CsvReader(Reader):
             self.line = start
             yield {k: unguard(v) for k, v in zip(columns, row, strict=True) if v and not v.isspace()}
 
+    def resume(self) -> int | None:
+        """The end of the file, when its last line ended (lines added after it are rows of their own)."""
+        return self.stream.bytes_read if self.stream.last in (b"\n", b"\r") else None
+
     def where(self, record: int | None, key: str | None = None) -> tuple[int, int]:
         """The line of the row being read and the number of the column in it."""
         if record is None or record != self.current:

@@ -293,6 +293,10 @@ class JsonReader(Reader):
             eras=tuple(filter(None, map(_era, eras))),
         )
 
+    def resume(self) -> int | None:
+        """The end of the last event: events added after it (with a comma) belong to the same array."""
+        return sum(self.current_bytes) if self.current >= 0 else None
+
     def extent(self) -> tuple[int, int] | None:
         """The byte offset and length of the event being read."""
         return self.current_bytes

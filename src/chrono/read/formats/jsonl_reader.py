@@ -68,6 +68,10 @@ class JsonlReader(Reader):
         self.number = number
         self.offset = offset
 
+    def resume(self) -> int | None:
+        """The end of the file, when its last line ended (lines added after it are rows of their own)."""
+        return self.stream.bytes_read if self.stream.last in (b"\n", b"\r") else None
+
     def extent(self) -> tuple[int, int] | None:
         """The byte offset and length of the line being read."""
         return self.offset, utf8_length(self.line)

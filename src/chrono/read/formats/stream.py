@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 from chrono.errors import DataError
 from chrono.read.formats.base import STDIN
@@ -29,20 +29,30 @@ def utf8_length(text: str) -> int:
 class TextStream:
     """The text of a file (or stdin), chunk by chunk; memory stays at a chunk or two whatever the size."""
 
-    def __init__(self, path: str, name: str, chunk: int | None = None) -> None:
+    def __init__(self, path: str, name: str, chunk: int | None = None, digest: bool = False,
+                 source: IO[bytes] | None = None) -> None:
         self.path = path
         self.name = name
         self.chunk = chunk or CHUNK
         self.bytes_read = 0
         self.size = 0
         self.bom = 0  # bytes of a byte-order mark left out of the text
-        self._file: IO[bytes] | None = None
+        # With digest, a SHA-256 of every byte read (see store.refresh); and the last byte read.
+        self.hasher: Any = None
+        if digest:
+            import hashlib
+
+            self.hasher = hashlib.sha256()
+        self.last = b""
+        self._file: IO[bytes] | None = source
         self._first: str | None = None
         self._rest: Iterator[str] | None = None
 
     def open(self) -> None:
         """Open the file, saying plainly why it cannot be read."""
         name = self.name
+        if self._file is not None:
+            return  # given its bytes (a part of a file: see store.refresh)
         try:
             if self.path == STDIN:
                 self._file = sys.stdin.buffer
@@ -114,6 +124,7 @@ class TextStream:
         assert self._file is not None
         decoder = codecs.getincrementaldecoder("utf-8")()
         read = self._file.read
+        hasher = self.hasher
         lines = 0
         line_start = 0
         first = True
@@ -124,6 +135,10 @@ class TextStream:
                 except OSError as exc:
                     raise DataError([f"{self.name}: cannot read: {exc.strerror or exc}"]) from None
                 final = not raw
+                if raw:
+                    self.last = raw[-1:]
+                    if hasher is not None:
+                        hasher.update(raw)
                 try:
                     text = decoder.decode(raw, final)
                 except UnicodeDecodeError as exc:

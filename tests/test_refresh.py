@@ -1,0 +1,343 @@
+"""Refreshing a cache entry: records appended to a file are read alone, and every query answers as a fresh build."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from chrono.cli import cli
+from conftest import examples
+
+FORMATS = ("jsonl", "csv", "tsv", "json", "array")
+SUFFIX = {"jsonl": ".jsonl", "csv": ".csv", "tsv": ".tsv", "json": ".json", "array": ".json"}
+TITLES = ("War begins", "Treaty signed", "Famine", "Congress opens", "Plan adopted")
+TAGS = ("war", "party", "famine")
+QUERIES: tuple[tuple[str, ...], ...] = (
+    ("export", "--to", "jsonl"),
+    ("list", "-f", "tsv", "--sort", "title"),
+    ("list", "-f", "ids", "--from", "1930", "--to", "1933"),
+    ("tags", "-f", "tsv"),
+    ("search", "treaty", "-f", "jsonl"),
+    ("list", "--count", "-t", "war"),
+)
+
+
+def event(number: int, eid: str | None = None, year: int = 1930, title: str = "War begins") -> dict[str, str]:
+    """An event; without an id, one is derived from the title and year."""
+    out = {"date": str(year), "title": title, "summary": f"Event {number}: {title.lower()} in {year}.",
+           "tags": TAGS[number % len(TAGS)], "sources": "synthetic"}
+    if eid is not None:
+        out = {"id": eid, **out}
+    return out
+
+
+def render(kind: str, events: list[dict[str, str]]) -> str:
+    """A whole file of these events in a format."""
+    if kind == "jsonl":
+        return "".join(json.dumps(_json(e)) + "\n" for e in events)
+    if kind in ("csv", "tsv"):
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter="," if kind == "csv" else "\t", lineterminator="\n")
+        writer.writerow(["id", "date", "title", "summary", "tags", "sources"])
+        for e in events:
+            writer.writerow([e.get("id", ""), e["date"], e["title"], e["summary"], e["tags"], e["sources"]])
+        return out.getvalue()
+    body = [_json(e) for e in events]
+    if kind == "array":
+        return json.dumps(body, indent=1) + "\n"
+    return json.dumps({"chronology": {"title": "Test"}, "events": body, "tags": {t: t for t in TAGS}}, indent=1) + "\n"
+
+
+def _json(e: dict[str, str]) -> dict[str, object]:
+    return {**e, "tags": [e["tags"]], "sources": [{"title": e["sources"]}]}
+
+
+def appended(kind: str, text: str, events: list[dict[str, str]]) -> str:
+    """The file's text with these events added at its end, as a program that appends would write it."""
+    if kind in ("jsonl", "csv", "tsv"):
+        rows = render(kind, events)
+        return text + (rows if kind == "jsonl" else rows.split("\n", 1)[1])
+    end = text.rindex("]")
+    items = ",\n".join(json.dumps(_json(e), indent=1) for e in events)
+    before = text[:end].rstrip()
+    joiner = ",\n" if before[-1] != "[" else "\n"
+    return before + joiner + items + "\n" + text[end:]
+
+
+def answers(paths: list[str], cache: bool) -> list[tuple[int, str, str]]:
+    """Each query's exit code, output and messages, from the cache or built afresh."""
+    runner = CliRunner()
+    out = []
+    for query in QUERIES:
+        argv = [a for p in paths for a in ("-d", p)] + ([] if cache else ["--no-cache"]) + list(query)
+        result = runner.invoke(cli, argv, catch_exceptions=False)
+        out.append((result.exit_code, result.stdout, result.stderr))
+    return out
+
+
+def updated(tmp_path: Path) -> list[str]:
+    """How each cache entry was last brought up to date."""
+    result = CliRunner().invoke(cli, ["cache", "info", "-f", "json"], catch_exceptions=False)
+    return [row["updated"].rsplit(" ", 1)[0] for row in json.loads(result.stdout)]
+
+
+def write(path: Path, text: str, step: int = 0) -> None:
+    """Write the file, with a modification time of its own (a later one for each step)."""
+    path.write_text(text, encoding="utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + step * 1000))
+
+
+@pytest.fixture(autouse=True)
+def always_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHRONO_CACHE_MIN_BYTES", "0")
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_appended_events_are_read_alone(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / f"c{SUFFIX[kind]}"
+    old = [event(i, f"e{i}" if i % 3 else None, 1930 + i % 5, TITLES[i % 5]) for i in range(12)]
+    write(path, render(kind, old))
+    assert answers([str(path)], cache=True) == answers([str(path)], cache=False)
+    new = [event(i, None if i % 2 else f"e{i}", 1930 + i % 5, TITLES[i % 5]) for i in range(12, 20)]
+    write(path, appended(kind, path.read_text(encoding="utf-8"), new), 1)
+    cached = answers([str(path)], cache=True)
+    assert updated(tmp_path) == ["refreshed +8 events"]
+    assert cached == answers([str(path)], cache=False)
+    assert "war-begins-1930-2" in cached[0][1]  # a derived id that the old rows made clash
+
+
+@pytest.mark.parametrize("change", ["edit", "truncate", "rewrite", "no newline", "duplicate", "bad record",
+                                    "bom", "tail"])
+@pytest.mark.parametrize("kind", ["jsonl", "csv", "json"])
+def test_other_changes_are_built_afresh(tmp_path: Path, kind: str, change: str) -> None:
+    path = tmp_path / f"c{SUFFIX[kind]}"
+    old = [event(i, f"e{i}", 1930 + i % 5, TITLES[i % 5]) for i in range(10)]
+    text = render(kind, old)
+    if change == "no newline" and kind != "json":
+        text = text.rstrip("\n")
+    write(path, text)
+    answers([str(path)], cache=True)
+    more = [event(10, "e10")]
+    if change == "edit":
+        text = text.replace("Event 3:", "Event 3 (edited):")
+    elif change == "truncate":
+        text = render(kind, old[:6])
+    elif change == "rewrite":
+        text = render(kind, [event(i, f"r{i}") for i in range(4)])
+    elif change == "duplicate":
+        text = appended(kind, text, [event(11, "e2")])
+    elif change == "bad record":
+        text = appended(kind, text, [event(11, "e11", title="")])
+    elif change == "bom":
+        text = text + "\ufeff" if kind != "json" else text
+        text = appended(kind, text, more)
+    elif change == "tail" and kind == "json":
+        text = appended(kind, text, more).replace('"famine": "famine"', '"famine": "hunger"')
+    else:
+        text = appended(kind, text, more)
+    write(path, text, 1)
+    assert answers([str(path)], cache=True) == answers([str(path)], cache=False)
+
+
+def test_a_file_before_the_last_grows(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.csv"
+    write(first, render("jsonl", [event(i, None, 1930, "War begins") for i in range(3)]))
+    write(second, render("csv", [event(i, None, 1930, "Famine") for i in range(3, 6)]))
+    paths = [str(first), str(second)]
+    answers(paths, cache=True)
+    write(first, appended("jsonl", first.read_text(encoding="utf-8"), [event(9, "x9", 1930, "Treaty signed")]), 1)
+    cached = answers(paths, cache=True)
+    assert updated(tmp_path) == ["refreshed +1 events"]
+    assert cached == answers(paths, cache=False)
+    ids = cached[0][1]
+    assert ids.index('"x9"') < ids.index('"famine-1930"')  # in file order, before the second file's rows
+
+
+def test_a_derived_id_a_later_file_holds_builds_afresh(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    write(first, render("jsonl", [event(0, None, 1930, "War begins")]))
+    write(second, render("jsonl", [event(1, None, 1930, "Famine")]))
+    paths = [str(first), str(second)]
+    answers(paths, cache=True)
+    # A fresh build gives this event famine-1930 and the second file's famine-1930-2.
+    write(first, appended("jsonl", first.read_text(encoding="utf-8"), [event(2, None, 1930, "Famine")]), 1)
+    cached = answers(paths, cache=True)
+    assert updated(tmp_path) == ["built"]
+    assert cached == answers(paths, cache=False)
+    assert '"famine-1930-2"' in cached[0][1]
+
+
+def test_refresh_keeps_the_summaries_of_json_files(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    write(path, render("json", [event(i, f"e{i}") for i in range(5)]))
+    answers([str(path)], cache=True)
+    write(path, appended("json", path.read_text(encoding="utf-8"), [event(7, "e7", title="Long é summary")]), 1)
+    result = CliRunner().invoke(cli, ["-d", str(path), "show", "e7", "e4", "-f", "json"], catch_exceptions=False)
+    shown = json.loads(result.stdout)
+    assert [e["summary"] for e in shown] == ["Event 7: long é summary in 1930.", "Event 4: war begins in 1930."]
+    assert updated(tmp_path) == ["refreshed +1 events"]
+
+
+def test_many_refreshes_keep_the_cache_near_the_size_of_a_build(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    write(path, render("jsonl", [event(i, f"e{i}") for i in range(2000)]))
+    answers([str(path)], cache=True)
+    for step in range(1, 30):
+        write(path, appended("jsonl", path.read_text(encoding="utf-8"),
+                             [event(i, f"e{i}") for i in range(2000 + step * 20, 2020 + step * 20)]), step)
+        CliRunner().invoke(cli, ["-d", str(path), "list", "--count"], catch_exceptions=False)
+    (entry,) = (tmp_path / "cache").iterdir()
+    assert updated(tmp_path) == ["refreshed +20 events"]
+    assert answers([str(path)], cache=True) == answers([str(path)], cache=False)
+    refreshed = entry.stat().st_size
+    entry.unlink()
+    answers([str(path)], cache=True)
+    assert updated(tmp_path) == ["built"]
+    assert refreshed <= 1.25 * entry.stat().st_size  # free pages are given back once they are a quarter
+
+
+# Any sequence of changes ---------------------------------------------------------------------------------------
+
+event_specs = st.tuples(st.one_of(st.none(), st.sampled_from([f"e{i}" for i in range(12)] + ["famine-1931"])),
+                        st.integers(1930, 1933), st.sampled_from(TITLES))
+
+
+class Changes(RuleBasedStateMachine):
+    """Files that grow, are edited, cut short and rewritten; the cache answers as a fresh build after each."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.step = 0
+        self.counter = 0
+
+    @initialize(kinds=st.lists(st.sampled_from(FORMATS), min_size=1, max_size=2),
+                start=st.lists(st.lists(event_specs, max_size=4), min_size=2, max_size=2))
+    def files(self, kinds: list[str], start: list[list[tuple[str | None, int, str]]]) -> None:
+        import tempfile
+
+        self.dir = Path(tempfile.mkdtemp(prefix="refresh-"))
+        os.environ["CHRONO_CACHE_DIR"] = str(self.dir / "cache")
+        self.kinds = kinds
+        self.paths = [self.dir / f"f{i}{SUFFIX[k]}" for i, k in enumerate(kinds)]
+        self.events: list[list[dict[str, str]]] = []
+        for path, kind, specs in zip(self.paths, kinds, start, strict=False):
+            events = self._events(specs)
+            self.events.append(events)
+            self._write(path, render(kind, events))
+
+    def _events(self, specs: list[tuple[str | None, int, str]]) -> list[dict[str, str]]:
+        out = []
+        for eid, year, title in specs:
+            self.counter += 1
+            out.append(event(self.counter, eid, year, title))
+        return out
+
+    def _write(self, path: Path, text: str) -> None:
+        self.step += 1
+        write(path, text, self.step)
+
+    @rule(which=st.integers(0, 1), specs=st.lists(event_specs, min_size=1, max_size=3))
+    def append(self, which: int, specs: list[tuple[str | None, int, str]]) -> None:
+        which %= len(self.paths)
+        path, kind = self.paths[which], self.kinds[which]
+        new = self._events(specs)
+        self.events[which] += new
+        text = path.read_text(encoding="utf-8")
+        self._write(path, appended(kind, text, new) if self.events[which] != new else render(kind, new))
+
+    @precondition(lambda self: any(self.events))
+    @rule(which=st.integers(0, 1), at=st.integers(0, 10), spec=event_specs)
+    def edit(self, which: int, at: int, spec: tuple[str | None, int, str]) -> None:
+        which %= len(self.paths)
+        if self.events[which]:
+            self.events[which][at % len(self.events[which])] = self._events([spec])[0]
+            self._write(self.paths[which], render(self.kinds[which], self.events[which]))
+
+    @rule(which=st.integers(0, 1), keep=st.integers(0, 3))
+    def truncate(self, which: int, keep: int) -> None:
+        which %= len(self.paths)
+        del self.events[which][keep:]
+        self._write(self.paths[which], render(self.kinds[which], self.events[which]))
+
+    @rule(which=st.integers(0, 1), specs=st.lists(event_specs, max_size=3))
+    def rewrite(self, which: int, specs: list[tuple[str | None, int, str]]) -> None:
+        which %= len(self.paths)
+        self.events[which] = self._events(specs)
+        self._write(self.paths[which], render(self.kinds[which], self.events[which]))
+
+    @invariant()
+    def same_answers(self) -> None:
+        if hasattr(self, "paths"):
+            paths = [str(p) for p in self.paths]
+            assert answers(paths, cache=True) == answers(paths, cache=False)
+
+    def teardown(self) -> None:
+        import shutil
+
+        if hasattr(self, "dir"):
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+Changes.TestCase.settings = settings(max_examples=examples(25), stateful_step_count=8,
+                                     suppress_health_check=[HealthCheck.too_slow])
+test_any_sequence_of_changes = Changes.TestCase
+
+
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=4))
+@settings(max_examples=examples(10), suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_appends_are_refreshes(tmp_path: Path, sizes: list[int]) -> None:
+    import tempfile
+
+    directory = Path(tempfile.mkdtemp(dir=tmp_path))
+    os.environ["CHRONO_CACHE_DIR"] = str(directory / "cache")
+    path = directory / "c.jsonl"
+    write(path, render("jsonl", [event(0, "e0")]))
+    answers([str(path)], cache=True)
+    number = 1
+    for step, size in enumerate(sizes, 1):
+        new = [event(number + i, None, 1930, "War begins") for i in range(size)]
+        number += size
+        write(path, appended("jsonl", path.read_text(encoding="utf-8"), new), step)
+        assert answers([str(path)], cache=True) == answers([str(path)], cache=False)
+        assert updated(directory) == [f"refreshed +{size} events"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="kill -9 of a subprocess")
+def test_kill_9_during_refreshes_leaves_the_entry_whole(tmp_path: Path) -> None:
+    import random
+    import signal
+    import subprocess
+    import time
+
+    from conftest import chrono_cmd, subprocess_env
+
+    path = tmp_path / "c.jsonl"
+    write(path, render("jsonl", [event(i, f"e{i}") for i in range(20_000)]))
+    cache = tmp_path / "cache"
+    env = subprocess_env(CHRONO_CACHE_DIR=str(cache), CHRONO_CACHE_MIN_BYTES="0")
+    count = [*chrono_cmd(), "-d", str(path), "list", "--count"]
+    assert subprocess.run(count, capture_output=True, env=env, check=True).stdout == b"20000\n"
+    rng = random.Random(22)
+    total = 20_000
+    for step in range(1, 9):
+        new = [event(i, f"e{i}") for i in range(total, total + 3000)]
+        total += 3000
+        write(path, appended("jsonl", path.read_text(encoding="utf-8"), new), step)
+        proc = subprocess.Popen(count, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        time.sleep(rng.uniform(0.05, 0.6))
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        again = subprocess.run(count, capture_output=True, env=env, timeout=120)
+        assert (again.returncode, again.stdout, again.stderr) == (0, f"{total}\n".encode(), b"")
+        assert [p.suffix for p in cache.iterdir()] == [".sqlite"], "what a killed refresh left is removed"
+    assert updated(tmp_path)[0] in ("built", "refreshed +3,000 events")
