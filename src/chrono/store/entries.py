@@ -67,8 +67,9 @@ def seal(key: str, size: int) -> int:
     return (fnv1a64(f"{key}\n{size}") % 999_999 + 1) * 1000
 
 
-def apply_seal(path: str, key: str) -> None:
-    """Set the modification time of a finished entry to its build time with the seal as its fraction of a second."""
+def apply_seal(path: str | int, key: str) -> None:
+    """Set the modification time of a finished entry (a path, or an open file) to the time it was written with the
+    seal as its fraction of a second."""
     st = os.stat(path)
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - st.st_mtime_ns % 10**9 + seal(key, st.st_size)))
 
@@ -136,12 +137,17 @@ class EntryIndex(Index):
     """An index read from a cache entry: summaries come back from the user's own files, never the entry's list."""
 
     def __init__(self, conn: sqlite3.Connection, entry: str, abspaths: list[str], options: LoadOptions,
-                 identity: tuple[int, int] = (0, 0)) -> None:
+                 identity: tuple[int, int] = (0, 0), held: int | None = None) -> None:
         import json
 
         super().__init__(conn)
         self.entry = entry
         self.identity = identity  # the entry file's device and inode
+        self.held = held  # the entry, open and locked for reading while this index is in use
+        if held is not None:
+            import weakref
+
+            weakref.finalize(self, os.close, held)
         self._own = {"paths": json.dumps(abspaths, ensure_ascii=False),
                      "options": json.dumps({"mapping": options.mapping, "order": options.order})}
 
@@ -166,38 +172,60 @@ class EntryIndex(Index):
 def open_entry(path: str, key: str, abspaths: list[str], options: LoadOptions) -> Index | Stale | str | None:
     """The cached index at path if it is trusted, whole, and its key matches; Stale if its files changed; else None
     (missing, or damaged after a warning), or why it is not trusted."""
+    from chrono.store.refresh import REFRESHING, Stale, lock
+
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return "not a regular file" if os.path.lexists(path) else None
+    keep = False
     try:
         st = os.fstat(fd)
         why = untrusted_entry(st)
         if why is not None:
             return why
+        # Held while the index is in use: a refresh writes an entry in place only when nobody reads it.
+        lock(fd, exclusive=False)
+        if os.path.exists(path + REFRESHING):
+            _discard_interrupted(path, fd)  # its refresh was killed (a live one would hold the entry)
+            return None
+        st = os.fstat(fd)
         if st.st_mode & 0o077:
             os.fchmod(fd, 0o600)  # an entry of an older chrono: private from now on
         # SQLite opens the file this descriptor holds (on Linux), not whatever the name may lead to by then.
         proc = f"/proc/self/fd/{fd}"
         conn, stored = _open_whole(proc if os.path.exists(proc) else path, path, st)
+        if conn is None:
+            return None
+        if stored != key:
+            conn.close()
+            if stored is None or not sealed(st, stored):
+                return None
+            return Stale(stored, (st.st_dev, st.st_ino))
+        if not sealed(st, key):
+            conn.close()
+            warn(f"the index cache {path} is damaged (it was written to after chrono made it); rebuilding it")
+            return None
+        keep = True
+        return EntryIndex(conn, path, abspaths, options, (st.st_dev, st.st_ino), fd)
     except OSError:
         return None
     finally:
-        os.close(fd)
-    if conn is None:
-        return None
-    if stored != key:
-        conn.close()
-        if stored is None or not sealed(st, stored):
-            return None
-        from chrono.store.refresh import Stale
+        if not keep:
+            os.close(fd)
 
-        return Stale(stored, (st.st_dev, st.st_ino))
-    if not sealed(st, key):
-        conn.close()
-        warn(f"the index cache {path} is damaged (it was written to after chrono made it); rebuilding it")
-        return None
-    return EntryIndex(conn, path, abspaths, options, (st.st_dev, st.st_ino))
+
+def _discard_interrupted(path: str, fd: int) -> None:
+    """Remove an entry whose refresh in place was killed, and the marker it left."""
+    from chrono.store.refresh import REFRESHING
+
+    try:
+        st, now = os.fstat(fd), os.lstat(path)
+        if (st.st_dev, st.st_ino) == (now.st_dev, now.st_ino):
+            os.unlink(path)
+        os.unlink(path + REFRESHING)
+    except OSError:
+        pass
 
 
 def _open_whole(name: str, path: str, st: os.stat_result) -> tuple[sqlite3.Connection | None, str | None]:
@@ -403,6 +431,10 @@ def clear() -> tuple[int, int]:
         except (OSError, ValueError):
             continue
         count, total = _remove(path, st, count, total)
+        try:
+            os.unlink(path + ".refreshing")  # what a killed refresh left (see store.refresh)
+        except OSError:
+            pass
     for path in leftovers(directory):
         try:
             count, total = _remove(path, os.lstat(path), count, total)

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 # The most of a JSON file's tail (its closing brackets and any members after "events") an entry keeps.
 MAX_TAIL = 64 * 1024
 BLOCK = 1 << 20
+# Beside an entry while a refresh writes it in place: if its writer was killed, the entry is built again.
+REFRESHING = ".refreshing"
 WHITESPACE = b" \t\r\n"
 FILE_SHIFT = 40
 
@@ -94,12 +96,13 @@ class Stale:
 
 def refresh_entry(paths: list[str], abspaths: list[str], path: str, key: str, stale: Stale,
                   options: LoadOptions) -> Index | None:
-    """The entry at path brought up to date with what was appended to its files; None when it cannot be (build)."""
-    import secrets
+    """The entry at path brought up to date with what was appended to its files; None when it cannot be (build).
 
-    from chrono.read.formats import reader_for
-    from chrono.read.formats.stream import TextStream
-    from chrono.store.entries import apply_seal, open_entry, remove_leftovers, sealed, untrusted_entry
+    The new rows go into the entry itself while this run holds it exclusively (readers wait: see
+    entries.open_entry), with a marker beside it that says a refresh is under way; if another run is
+    reading it, into a copy that then takes its place.
+    """
+    from chrono.store.entries import open_entry, sealed, untrusted_entry
 
     if options.strict:
         return None
@@ -107,12 +110,12 @@ def refresh_entry(paths: list[str], abspaths: list[str], path: str, key: str, st
     if not grown:
         return None
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
-    tmp = ""
-    opened: list[int] = []
+    job = _Job(fd, path)
     try:
+        job.in_place = lock(fd, exclusive=True, wait=False)
         st = os.fstat(fd)
         if (st.st_dev, st.st_ino) != stale.identity or untrusted_entry(st) or not sealed(st, stale.key):
             return None
@@ -122,25 +125,63 @@ def refresh_entry(paths: list[str], abspaths: list[str], path: str, key: str, st
         states = _states(meta)
         if len(states) != len(paths):
             return None
-        plans = []
         for number, old_size in grown:
             plan = _plan(abspaths[number], states[number], old_size, key.split("\n")[number + 1])
             if plan is None:
                 return None
-            opened.append(plan["fd"])
-            plans.append((number, plan))
-        directory = os.path.dirname(path)
-        remove_leftovers(directory)
-        tmp = f"{path}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
-        _copy(fd, tmp)
+            job.opened.append(plan["fd"])
+            job.plans.append((number, plan))
+        if not job.write(paths, abspaths, key, meta, states, options):
+            return None
+    except (OSError, ValueError, KeyError, TypeError, _sqlite_error()):
+        return None
+    finally:
+        job.close()
+    found = open_entry(path, key, abspaths, options)
+    return None if found is None or isinstance(found, (str, Stale)) else found
+
+
+class _Job:
+    """One refresh: the entry (open, perhaps locked), the files' plans, and what to undo if it fails."""
+
+    def __init__(self, fd: int, path: str) -> None:
+        self.fd = fd
+        self.path = path
+        self.in_place = False
+        self.opened: list[int] = []
+        self.plans: list[tuple[int, dict[str, Any]]] = []
+        self.conn: sqlite3.Connection | None = None
+        self.tmp = ""
+        self.marker = ""
+        self.done = False
+
+    def write(self, paths: list[str], abspaths: list[str], key: str, meta: dict[str, str],
+              states: list[dict[str, Any] | None], options: LoadOptions) -> bool:
+        """Read the added records into the entry (or a copy) and seal it; whether it could be done exactly."""
+        import secrets
+
+        from chrono.read.formats import reader_for
+        from chrono.read.formats.stream import TextStream
         from chrono.read.load import Appended, scan_appended
+        from chrono.store.entries import apply_seal, remove_leftovers
         from chrono.store.index import connect
         from chrono.store.writer import Writer
 
-        conn = connect(tmp)
+        path = self.path
+        if self.in_place:
+            self.marker = path + REFRESHING
+            os.close(os.open(self.marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0),
+                             0o600))
+            proc = f"/proc/self/fd/{self.fd}"
+            target = proc if os.path.exists(proc) else path
+        else:
+            remove_leftovers(os.path.dirname(path))
+            self.tmp = target = f"{path}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+            _copy(self.fd, self.tmp)
+        conn = self.conn = connect(target)
         writer = Writer(conn, create=False)
         parts = []
-        for number, plan in plans:
+        for number, plan in self.plans:
             base = number << FILE_SHIFT
             last = conn.execute("SELECT max(n) FROM events WHERE n > ? AND n < ?",
                                 (base, base + (1 << FILE_SHIFT))).fetchone()[0]
@@ -148,11 +189,11 @@ def refresh_entry(paths: list[str], abspaths: list[str], path: str, key: str, st
             reader = reader_for(plan["kind"], stream)
             reader.origin = plan["origin"]
             parts.append(Appended(reader, number, base if last is None else last))
-            opened.remove(plan["fd"])  # the stream closes it
+            self.opened.remove(plan["fd"])  # the stream closes it
         result = scan_appended(parts, writer.add, options, _holder(conn))
         if result.problems:
-            return None
-        for part, (number, plan) in zip(parts, plans, strict=True):
+            return False
+        for part, (number, plan) in zip(parts, self.plans, strict=True):
             resume = part.reader.resume()
             plan["state"]["resume"] = None if resume is None else resume + part.reader.origin
             states[number] = _finished(abspaths[number], plan["state"])
@@ -161,22 +202,57 @@ def refresh_entry(paths: list[str], abspaths: list[str], path: str, key: str, st
         conn.execute("COMMIT")
         _compact(conn)
         conn.close()
-        apply_seal(tmp, key)
-        os.replace(tmp, path)
-        tmp = ""
-    except (OSError, ValueError, KeyError, TypeError, _sqlite_error()):
-        return None
-    finally:
-        os.close(fd)
-        for other in opened:
+        self.conn = None
+        if self.in_place:
+            apply_seal(self.fd, key)
+            os.unlink(self.marker)
+            self.marker = ""
+        else:
+            apply_seal(self.tmp, key)
+            os.replace(self.tmp, path)
+            self.tmp = ""
+        self.done = True
+        return True
+
+    def close(self) -> None:
+        """Close what is open; after a failure, take away what was half written (an entry written in place)."""
+        if self.conn is not None:
+            self.conn.close()
+        for other in self.opened:
             os.close(other)
-        if tmp:
+        if self.tmp:
+            _unlink(self.tmp)
+        if self.marker:  # written in place, then failed: the entry is no longer what was sealed
             try:
-                os.unlink(tmp)
+                st, now = os.fstat(self.fd), os.lstat(self.path)
+                if (st.st_dev, st.st_ino) == (now.st_dev, now.st_ino):
+                    os.unlink(self.path)
             except OSError:
                 pass
-    found = open_entry(path, key, abspaths, options)
-    return None if found is None or isinstance(found, (str, Stale)) else found
+            _unlink(self.marker)
+        os.close(self.fd)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def lock(fd: int, exclusive: bool, wait: bool = True) -> bool:
+    """Lock an open entry (shared to read it, exclusive to write it in place); whether it is locked. Without
+    flock (Windows) nothing is locked, and a refresh writes a copy."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return False
+    flags = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if wait else fcntl.LOCK_NB)
+    try:
+        fcntl.flock(fd, flags)
+    except OSError:
+        return False
+    return True
 
 
 def _sqlite_error() -> type[Exception]:
@@ -222,7 +298,7 @@ def _states(meta: dict[str, str]) -> list[dict[str, Any] | None]:
 
 def _plan(path: str, state: dict[str, Any] | None, old_size: int, key_line: str) -> dict[str, Any] | None:
     """How to read what was added to a file (its Part, format and origin), if its indexed bytes are unchanged."""
-    import hashlib
+    from chrono.read.formats.digest import TreeHash, hash_range
 
     if not state or state.get("resume") is None or state["size"] != old_size:
         return None
@@ -233,8 +309,8 @@ def _plan(path: str, state: dict[str, Any] | None, old_size: int, key_line: str)
             return None  # changed again since this run looked
         resume, size, kind = state["resume"], st.st_size, state["kind"]
         tail = bytes.fromhex(state.get("tail", ""))
-        hasher = hashlib.sha256()
-        _hash(fd, hasher, 0, resume)
+        hasher = TreeHash()
+        hash_range(fd, hasher, 0, resume)
         whole = hasher.copy()
         whole.update(tail)
         if whole.hexdigest() != state["digest"]:
@@ -259,24 +335,13 @@ def _plan(path: str, state: dict[str, Any] | None, old_size: int, key_line: str)
         if os.pread(fd, 3, start) == b"\xef\xbb\xbf":
             return None  # a byte-order mark mid-file: a build says where it is
         if start < end:
-            _hash(fd, hasher, resume, start)  # the spaces and the comma before the first new event
+            hash_range(fd, hasher, resume, start)  # the spaces and the comma before the first new event
         part = Part(fd, start, end, before, b"]" if kind == "json" else b"", hasher)
         fresh = {"kind": kind, "size": size, "hasher": hasher, "closing": closing, "resume": None}
         return {"fd": fd, "part": part, "kind": kind, "origin": origin, "state": fresh}
     except BaseException:
         os.close(fd)
         raise
-
-
-def _hash(fd: int, hasher: Any, start: int, end: int) -> None:
-    """Add the bytes of the file from start to end to the hash."""
-    at = start
-    while at < end:
-        block = os.pread(fd, min(BLOCK, end - at), at)
-        if not block:
-            raise OSError("the file was shortened while chrono read it")
-        hasher.update(block)
-        at += len(block)
 
 
 def _finished(path: str, state: dict[str, Any]) -> dict[str, Any] | None:

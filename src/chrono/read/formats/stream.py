@@ -37,12 +37,12 @@ class TextStream:
         self.bytes_read = 0
         self.size = 0
         self.bom = 0  # bytes of a byte-order mark left out of the text
-        # With digest, a SHA-256 of every byte read (see store.refresh); and the last byte read.
+        # With digest, a digest of every byte read (see formats.digest and store.refresh); and the last byte read.
         self.hasher: Any = None
         if digest:
-            import hashlib
+            from chrono.read.formats.digest import TreeHash
 
-            self.hasher = hashlib.sha256()
+            self.hasher = TreeHash()
         self.last = b""
         self._file: IO[bytes] | None = source
         self._first: str | None = None
