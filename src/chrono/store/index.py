@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from chrono.errors import UsageError
@@ -109,6 +109,19 @@ def connect(path: str = ":memory:", readonly: bool = False) -> sqlite3.Connectio
     return conn
 
 
+def _weakly(method: Callable[[int | None], str | None]) -> Callable[[int | None], str | None]:
+    """A function calling the method while its object lives (SQLite holds the function; the object, the connection)."""
+    import weakref
+
+    ref = weakref.WeakMethod(method)
+
+    def call(loc: int | None) -> str | None:
+        bound = ref()
+        return bound(loc) if bound is not None else None
+
+    return call
+
+
 class Index:
     """Queries over a built index: filtered, searched and sorted events, facets and overview numbers."""
 
@@ -118,7 +131,7 @@ class Index:
         self._chronology: Chronology | None = None
         self._summaries: Any = None
         self._sources_checked: set[str] = set()
-        conn.create_function("cold", 1, self._cold)
+        conn.create_function("cold", 1, _weakly(self._cold))  # no cycle: the index (and its files) can be let go
         conn.create_function("list_text", 1, list_text, deterministic=True)
         conn.create_function("day_number", 1, day_number, deterministic=True)
         conn.create_function("shift_day", 3, shift_day, deterministic=True)
