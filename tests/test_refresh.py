@@ -22,6 +22,7 @@ SUFFIX = {"jsonl": ".jsonl", "csv": ".csv", "tsv": ".tsv", "json": ".json", "arr
 TITLES = ("War begins", "Treaty signed", "Famine", "Congress opens", "Plan adopted")
 TAGS = ("war", "party", "famine")
 QUERIES: tuple[tuple[str, ...], ...] = (
+    (),  # the overview
     ("export", "--to", "jsonl"),
     ("list", "-f", "tsv", "--sort", "title"),
     ("list", "-f", "ids", "--from", "1930", "--to", "1933"),
@@ -116,7 +117,7 @@ def test_appended_events_are_read_alone(tmp_path: Path, kind: str) -> None:
     cached = answers([str(path)], cache=True)
     assert updated(tmp_path) == ["refreshed +8 events"]
     assert cached == answers([str(path)], cache=False)
-    assert "war-begins-1930-2" in cached[0][1]  # a derived id that the old rows made clash
+    assert "war-begins-1930-2" in cached[1][1]  # a derived id that the old rows made clash
 
 
 @pytest.mark.parametrize("change", ["edit", "truncate", "rewrite", "no newline", "duplicate", "bad record",
@@ -152,6 +153,29 @@ def test_other_changes_are_built_afresh(tmp_path: Path, kind: str, change: str) 
     assert answers([str(path)], cache=True) == answers([str(path)], cache=False)
 
 
+@pytest.mark.parametrize("kind", FORMATS)
+def test_a_file_written_again_as_it_was_reads_nothing(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / f"c{SUFFIX[kind]}"
+    write(path, render(kind, [event(i, f"e{i}") for i in range(5)]))
+    answers([str(path)], cache=True)
+    write(path, path.read_text(encoding="utf-8"), 1)
+    assert answers([str(path)], cache=True) == answers([str(path)], cache=False)
+    assert updated(tmp_path) == ["refreshed +0 events"]
+
+
+@pytest.mark.parametrize("added", [",", ", ", ",\n{", ", {}", "{}", ",,{}", ", []"])
+def test_a_json_array_with_a_broken_end_is_built_and_refused(tmp_path: Path, added: str) -> None:
+    path = tmp_path / "c.json"
+    text = render("json", [event(i, f"e{i}") for i in range(5)])
+    write(path, text)
+    answers([str(path)], cache=True)
+    end = text.rindex("]")
+    write(path, text[:end].rstrip() + added + "\n" + text[end:], 1)
+    cached = answers([str(path)], cache=True)
+    assert cached == answers([str(path)], cache=False)
+    assert cached[0][0] == 2 and "Traceback" not in cached[0][2]
+
+
 def test_a_file_before_the_last_grows(tmp_path: Path) -> None:
     first, second = tmp_path / "a.jsonl", tmp_path / "b.csv"
     write(first, render("jsonl", [event(i, None, 1930, "War begins") for i in range(3)]))
@@ -162,7 +186,7 @@ def test_a_file_before_the_last_grows(tmp_path: Path) -> None:
     cached = answers(paths, cache=True)
     assert updated(tmp_path) == ["refreshed +1 events"]
     assert cached == answers(paths, cache=False)
-    ids = cached[0][1]
+    ids = cached[1][1]
     assert ids.index('"x9"') < ids.index('"famine-1930"')  # in file order, before the second file's rows
 
 
@@ -177,7 +201,7 @@ def test_a_derived_id_a_later_file_holds_builds_afresh(tmp_path: Path) -> None:
     cached = answers(paths, cache=True)
     assert updated(tmp_path) == ["built"]
     assert cached == answers(paths, cache=False)
-    assert '"famine-1930-2"' in cached[0][1]
+    assert '"famine-1930-2"' in cached[1][1]
 
 
 def test_refresh_keeps_the_summaries_of_json_files(tmp_path: Path) -> None:
