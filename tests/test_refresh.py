@@ -443,3 +443,24 @@ def test_a_digest_is_the_same_however_its_bytes_come(data: bytes, cuts: list[int
         assert whole.hexdigest() != digest.TreeHash().hexdigest() or not data
     finally:
         digest.BLOCK = old
+
+
+def test_runs_at_once_on_a_grown_file_all_answer(tmp_path: Path) -> None:
+    import subprocess
+
+    from conftest import chrono_cmd, subprocess_env
+
+    path = tmp_path / "c.jsonl"
+    env = subprocess_env(CHRONO_CACHE_DIR=str(tmp_path / "cache"), CHRONO_CACHE_MIN_BYTES="0")
+    count = [*chrono_cmd(), "-d", str(path), "list", "--count"]
+    write(path, render("jsonl", [event(i, f"e{i}") for i in range(3000)]))
+    subprocess.run(count, env=env, check=True, capture_output=True)
+    total = 3000
+    for step in range(1, 5):
+        write(path, appended("jsonl", path.read_text(encoding="utf-8"),
+                             [event(i, f"e{i}") for i in range(total, total + 500)]), step)
+        total += 500
+        runs = [subprocess.Popen(count, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+        assert [r.communicate(timeout=120) for r in runs] == [(f"{total}\n".encode(), b"")] * 4
+        assert [p.suffix for p in (tmp_path / "cache").iterdir()] == [".sqlite"]
+    assert answers([str(path)], cache=True) == answers([str(path)], cache=False)

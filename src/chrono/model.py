@@ -22,6 +22,8 @@ INDEX_ROW: tuple[tuple[str, str], ...] = (
     ("loc", "INTEGER"),
 )
 ROW_FIELDS = tuple(name for name, _ in INDEX_ROW)
+# A row's number n: its file's number above this many bits, so that rows added to one file keep their place.
+FILE_SHIFT = 40
 # Positions in the row of the fields that code outside the writer reads.
 ROW_ID, ROW_SUMMARY, ROW_TAGS, ROW_SOURCES, ROW_LOC = (ROW_FIELDS.index(f) for f in ("id", "summary", "tags", "sources",
                                                                                       "loc"))

@@ -14,13 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chrono.errors import DataError
-from chrono.model import ROW_ID, ROW_SOURCES, ROW_TAGS, Chronology, LoadOptions
+from chrono.model import FILE_SHIFT, ROW_ID, ROW_SOURCES, ROW_TAGS, Chronology, LoadOptions
 from chrono.read.formats.base import STDIN, Reader
 
 MAX_SHOWN_PROBLEMS = 20
 BATCH = 5000
-# Row numbers: a file's number above this many bits, so that rows added to one file keep their place.
-FILE_SHIFT = 40
 Sink = Callable[[list[tuple[Any, ...]]], None]
 
 

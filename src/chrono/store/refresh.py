@@ -1,11 +1,11 @@
 """Refreshing a cache entry after its files grew: the rows already indexed are kept, the added records read.
 
-A cache build records, for each file, how many bytes it indexed, their SHA-256 (taken as they were
-read), and where records added at the end would begin: after the last line of JSON Lines, CSV and
-TSV (when it ended), after the last event of JSON (whose closing brackets, and whatever follows them,
-are kept as the file's tail). When a file has grown, its old bytes are hashed again; if they match,
-only the new records are read, into a copy of the entry that is then sealed and renamed over it. An
-edit, a truncation, a problem in the new records or a derived id that a later file holds: a full
+A cache build records, for each file, how many bytes it indexed, their digest (formats.digest, taken
+as they were read), and where records added at the end would begin: after the last line of JSON
+Lines, CSV and TSV (when it ended), after the last event of JSON (whose closing brackets, and whatever
+follows them, are kept as the file's tail). When a file has grown, its old bytes are hashed again; if
+they match, only the new records are read, into the entry (or a copy of it) that is then sealed again.
+An edit, a truncation, a problem in the new records or a derived id that a later file holds: a full
 build, which gives the answers a fresh build gives by definition.
 """
 
@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 from typing import TYPE_CHECKING, Any
+
+from chrono.model import FILE_SHIFT
 
 if TYPE_CHECKING:
     import sqlite3
@@ -23,11 +25,10 @@ if TYPE_CHECKING:
 
 # The most of a JSON file's tail (its closing brackets and any members after "events") an entry keeps.
 MAX_TAIL = 64 * 1024
-BLOCK = 1 << 20
+COPY_BLOCK = 8 << 20
 # Beside an entry while a refresh writes it in place: if its writer was killed, the entry is built again.
 REFRESHING = ".refreshing"
 WHITESPACE = b" \t\r\n"
-FILE_SHIFT = 40
 
 
 def file_states(result: ScanResult, paths: list[str]) -> list[dict[str, Any] | None]:
@@ -102,7 +103,7 @@ def refresh_entry(paths: list[str], abspaths: list[str], path: str, key: str, st
     entries.open_entry), with a marker beside it that says a refresh is under way; if another run is
     reading it, into a copy that then takes its place.
     """
-    from chrono.store.entries import open_entry, sealed, untrusted_entry
+    from chrono.store.entries import open_entry
 
     if options.strict:
         return None
@@ -115,29 +116,13 @@ def refresh_entry(paths: list[str], abspaths: list[str], path: str, key: str, st
         return None
     job = _Job(fd, path)
     try:
-        job.in_place = lock(fd, exclusive=True, wait=False)
-        st = os.fstat(fd)
-        if (st.st_dev, st.st_ino) != stale.identity or untrusted_entry(st) or not sealed(st, stale.key):
-            return None
-        meta = _meta(fd, path)
-        if meta is None or meta.get("skipped") != "0":
-            return None
-        states = _states(meta)
-        if len(states) != len(paths):
-            return None
-        for number, old_size in grown:
-            plan = _plan(abspaths[number], states[number], old_size, key.split("\n")[number + 1])
-            if plan is None:
-                return None
-            if plan["fd"] is not None:
-                job.opened.append(plan["fd"])
-            job.plans.append((number, plan))
-        if not job.write(paths, abspaths, key, meta, states, options):
-            return None
+        ready = job.run(paths, abspaths, key, stale, grown, options)
     except (OSError, ValueError, KeyError, TypeError, _sqlite_error()):
-        return None
+        ready = False
     finally:
         job.close()
+    if not ready:
+        return None
     found = open_entry(path, key, abspaths, options)
     return None if found is None or isinstance(found, (str, Stale)) else found
 
@@ -155,6 +140,40 @@ class _Job:
         self.tmp = ""
         self.marker = ""
         self.done = False
+
+    def run(self, paths: list[str], abspaths: list[str], key: str, stale: Stale, grown: list[tuple[int, int]],
+            options: LoadOptions) -> bool:
+        """Lock and check the entry, plan each grown file, and write; whether the entry is now up to date (by this
+        run, or by another that refreshed it meanwhile)."""
+        from chrono.store.entries import sealed, untrusted_entry
+
+        fd, path = self.fd, self.path
+        # Exclusive, to write in place; else shared, so that nobody writes it in place while it is copied.
+        self.in_place = lock(fd, exclusive=True, wait=False)
+        if not self.in_place:
+            lock(fd, exclusive=False)
+        if os.path.exists(path + REFRESHING):
+            self.marker = path + REFRESHING  # a refresh in place was killed: close() removes its entry
+            return False
+        st = os.fstat(fd)
+        if (st.st_dev, st.st_ino) != stale.identity or untrusted_entry(st):
+            return False
+        if not sealed(st, stale.key):
+            return True  # another run has refreshed it meanwhile
+        meta = _meta(fd, path)
+        if meta is None or meta.get("skipped") != "0":
+            return False
+        states = _states(meta)
+        if len(states) != len(paths):
+            return False
+        for number, old_size in grown:
+            plan = _plan(abspaths[number], states[number], old_size, key.split("\n")[number + 1])
+            if plan is None:
+                return False
+            if plan["fd"] is not None:
+                self.opened.append(plan["fd"])
+            self.plans.append((number, plan))
+        return self.write(paths, abspaths, key, meta, states, options)
 
     def write(self, paths: list[str], abspaths: list[str], key: str, meta: dict[str, str],
               states: list[dict[str, Any] | None], options: LoadOptions) -> bool:
@@ -429,7 +448,7 @@ def _copy(fd: int, dest: str) -> None:
                     copy = None
                     continue
             else:
-                block = os.pread(fd, min(BLOCK * 8, size - done), done)
+                block = os.pread(fd, min(COPY_BLOCK, size - done), done)
                 n = os.pwrite(out, block, done)
             if n <= 0:
                 raise OSError("could not copy the index cache")
