@@ -42,7 +42,7 @@ class ScanResult:
     counts: dict[str, dict[str, int]] | None = field(default_factory=dict)
     records: int = 0
     skipped: int = 0
-    # Per file, when located (a cache build): bytes read, their SHA-256, and where appended records would start.
+    # Per file, when located (a cache build): bytes read, their digest, and where appended records would start.
     states: list[dict[str, Any] | None] = field(default_factory=list)
 
 
@@ -123,6 +123,8 @@ class _Loader:
         except DataError as exc:
             result.problems.extend(exc.problems)
             result.problem_count += len(exc.problems)
+            if self.locate:
+                result.states.append(None)
             return
         if self.locate:
             stream = getattr(reader, "stream", None)
