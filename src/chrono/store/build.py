@@ -119,7 +119,7 @@ def _meta(result: ScanResult, key: str, paths: list[str] | None = None,
         # Where cold.py reads summaries back from, and how to normalise them.
         meta["paths"] = json.dumps([os.path.abspath(p) for p in paths], ensure_ascii=False)
         meta["options"] = json.dumps({"mapping": options.mapping, "order": options.order})
-    if paths is not None and options is not None:
+        # What a refresh checks and goes on from (store.refresh), and when the entry was made.
         from chrono.store.refresh import file_states, now
 
         meta["state"] = json.dumps(file_states(result, paths))

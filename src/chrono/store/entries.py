@@ -419,6 +419,8 @@ def _state(key: str, st: os.stat_result) -> str:
 
 def clear() -> tuple[int, int]:
     """Remove this user's chrono entries (and what killed builds left); return (files, bytes) removed."""
+    from chrono.store.refresh import REFRESHING
+
     directory = cache_dir()
     paths = [path for path, _ in _chrono_files(directory)]
     count = total = 0
@@ -432,7 +434,7 @@ def clear() -> tuple[int, int]:
             continue
         count, total = _remove(path, st, count, total)
         try:
-            os.unlink(path + ".refreshing")  # what a killed refresh left (see store.refresh)
+            os.unlink(path + REFRESHING)  # what a killed refresh left
         except OSError:
             pass
     for path in leftovers(directory):

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 # Bumped whenever the layout (writer.SCHEMA) or what is read into it changes, so older caches are rebuilt
 # (8: the extra fields' text in a full-text column of its own; 9: words indexed by their English stem;
-# 10: years BC and open ends far below and above every day; date_basis, account and replaces are fields).
+# 10: years BC and open ends far below and above every day; date_basis, account and replaces are fields;
+# 11: rows numbered per file, and what a refresh needs to go on from each file).
 SCHEMA_VERSION = 11
 # bm25 weights of the full-text columns.
 WEIGHTS = tuple(weight for _, weight in FTS_FIELDS)
