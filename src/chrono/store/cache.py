@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 
 from chrono.errors import warn
 from chrono.model import whole_number
-from chrono.store.entries import cache_key, clear, discard_damaged, entries, entry_path, open_entry
+from chrono.store.entries import Stale, cache_key, clear, discard_damaged, entries, entry_path, open_entry
 from chrono.store.paths import STDIN, bundled_path, cache_dir, data_paths
-from chrono.store.refresh import Stale
 
 if TYPE_CHECKING:
     from chrono.model import LoadOptions

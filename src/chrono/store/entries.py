@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     import sqlite3
 
     from chrono.model import LoadOptions
-    from chrono.store.refresh import Stale
 
 SUFFIX = ".sqlite"
 # Owners and permission bits decide who may write a file (not so on Windows, whose st_uid is always 0).
@@ -34,6 +33,8 @@ POSIX = hasattr(os, "geteuid")
 ENTRY_NAME = r"[\w.-]{0,60}(?:\+[0-9]+)?-[0-9a-f]{16}\.sqlite"
 TEMPORARY_NAME = r"(?P<entry>[\w.+-]+\.sqlite)\.(?P<pid>[0-9]+)-[0-9a-f]{8}(?:\.dups)?\.tmp"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# Beside an entry while a refresh writes it in place (store.refresh): if its writer was killed, it is built again.
+REFRESHING = ".refreshing"
 # What SQLite says of a damaged file (not of a query): the search turns its other errors into usage errors.
 DAMAGE = r"malformed|corrupt|user-defined function raised|disk I/O|not a database"
 
@@ -133,6 +134,29 @@ def make_private(directory: str) -> None:
             os.chmod(directory, 0o700)
 
 
+class Stale:
+    """A trusted, sealed cache entry whose files changed since it was built (perhaps only by growing)."""
+
+    def __init__(self, key: str, identity: tuple[int, int]) -> None:
+        self.key = key
+        self.identity = identity
+
+
+def lock(fd: int, exclusive: bool, wait: bool = True) -> bool:
+    """Lock an open entry (shared to read it, exclusive to write it in place); whether it is locked. Without
+    flock (Windows) nothing is locked, and a refresh writes a copy."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return False
+    flags = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if wait else fcntl.LOCK_NB)
+    try:
+        fcntl.flock(fd, flags)
+    except OSError:
+        return False
+    return True
+
+
 class EntryIndex(Index):
     """An index read from a cache entry: summaries come back from the user's own files, never the entry's list."""
 
@@ -172,8 +196,6 @@ class EntryIndex(Index):
 def open_entry(path: str, key: str, abspaths: list[str], options: LoadOptions) -> Index | Stale | str | None:
     """The cached index at path if it is trusted, whole, and its key matches; Stale if its files changed; else None
     (missing, or damaged after a warning), or why it is not trusted."""
-    from chrono.store.refresh import REFRESHING, Stale, lock
-
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
@@ -217,8 +239,6 @@ def open_entry(path: str, key: str, abspaths: list[str], options: LoadOptions) -
 
 def _discard_interrupted(path: str, fd: int) -> None:
     """Remove an entry whose refresh in place was killed, and the marker it left."""
-    from chrono.store.refresh import REFRESHING
-
     try:
         st, now = os.fstat(fd), os.lstat(path)
         if (st.st_dev, st.st_ino) == (now.st_dev, now.st_ino):
@@ -419,8 +439,6 @@ def _state(key: str, st: os.stat_result) -> str:
 
 def clear() -> tuple[int, int]:
     """Remove this user's chrono entries (and what killed builds left); return (files, bytes) removed."""
-    from chrono.store.refresh import REFRESHING
-
     directory = cache_dir()
     paths = [path for path, _ in _chrono_files(directory)]
     count = total = 0

@@ -15,6 +15,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from chrono.model import FILE_SHIFT
+from chrono.store.entries import REFRESHING, Stale, lock
 
 if TYPE_CHECKING:
     import sqlite3
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
 # The most of a JSON file's tail (its closing brackets and any members after "events") an entry keeps.
 MAX_TAIL = 64 * 1024
 COPY_BLOCK = 8 << 20
-# Beside an entry while a refresh writes it in place: if its writer was killed, the entry is built again.
-REFRESHING = ".refreshing"
 WHITESPACE = b" \t\r\n"
 
 
@@ -85,14 +84,6 @@ class Part:
     def close(self) -> None:
         """Close the file."""
         os.close(self.fd)
-
-
-class Stale:
-    """A trusted, sealed cache entry whose files changed since it was built (perhaps only by growing)."""
-
-    def __init__(self, key: str, identity: tuple[int, int]) -> None:
-        self.key = key
-        self.identity = identity
 
 
 def refresh_entry(paths: list[str], abspaths: list[str], path: str, key: str, stale: Stale,
@@ -264,21 +255,6 @@ def _unlink(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
-
-
-def lock(fd: int, exclusive: bool, wait: bool = True) -> bool:
-    """Lock an open entry (shared to read it, exclusive to write it in place); whether it is locked. Without
-    flock (Windows) nothing is locked, and a refresh writes a copy."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        return False
-    flags = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if wait else fcntl.LOCK_NB)
-    try:
-        fcntl.flock(fd, flags)
-    except OSError:
-        return False
-    return True
 
 
 def _sqlite_error() -> type[Exception]:
