@@ -239,3 +239,26 @@ def test_skip_invalid_leaves_out_later_events_with_an_id_used_twice(run, tmp_pat
         result = run("--skip-invalid", "list", "-F", "id,title", "--no-header", data=path)
         assert (result.exit_code, result.stdout) == (0, "a\tx\nb\tz\n"), result.stderr
         assert "skipped 1 of 3 rows" in result.stderr
+
+
+@pytest.mark.parametrize("how", ["in memory", "cached", "cached, writer process"])
+def test_derived_ids_clear_of_given_ones_however_the_index_is_built(run, tmp_path, monkeypatch, how: str) -> None:
+    """Given ids are not all held in memory while a file is read: a derived id that meets one is read again."""
+    events = [{"id": "war-begins-1930", "date": "1930", "title": "Given"},
+              {"id": "war-begins-1930-3", "date": "1930", "title": "Given too"},
+              {"date": "1930", "title": "War begins"}, {"date": "1930", "title": "War begins"},
+              {"date": "1930", "title": "War begins"}, {"id": "famine-1931", "date": "1931", "title": "Famine"}]
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    args = ["--no-cache"] if how == "in memory" else []
+    if how != "in memory":
+        monkeypatch.setenv("CHRONO_CACHE_MIN_BYTES", "0")
+    if how == "cached, writer process":
+        monkeypatch.setattr("chrono.store.build.PARALLEL_MIN_BYTES", 0)
+    result = run(*args, "list", "-f", "ids", "--sort", "id", data=path)
+    assert result.stdout.split() == ["famine-1931", "war-begins-1930", "war-begins-1930-2", "war-begins-1930-3",
+                                     "war-begins-1930-4", "war-begins-1930-5"]
+    path.write_text(path.read_text(encoding="utf-8") + json.dumps(events[0]) + "\n", encoding="utf-8")
+    result = run(*args, "list", "-f", "ids", data=path)
+    assert result.exit_code == 2
+    assert f"{path}:7:2: duplicate id 'war-begins-1930' (first used by event #1 at {path}:1:2)" in result.stderr

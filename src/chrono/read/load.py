@@ -42,19 +42,22 @@ class ScanResult:
     counts: dict[str, dict[str, int]] | None = field(default_factory=dict)
     records: int = 0
     skipped: int = 0
+    derived: int = 0  # events whose id was derived
     # Per file, when located (a cache build): bytes read, their digest, and where appended records would start.
     states: list[dict[str, Any] | None] = field(default_factory=list)
 
 
 def scan(paths: list[str], sink: Sink | None = None, options: LoadOptions | None = None,
          max_problems: int = MAX_SHOWN_PROBLEMS, progress: Callable[[Reader, int], None] | None = None,
-         notes: Callable[[str], None] | None = None, locate: bool = False) -> ScanResult:
+         notes: Callable[[str], None] | None = None, locate: bool = False, exact_ids: bool = True) -> ScanResult:
     """Read, normalise and check every record of the files, handing index rows to sink in batches.
 
     Without a sink (validation), ids go to a ledger on disk so that ids used twice are found all the
     same; with one, the sink's index finds them when it is finished (see duplicate_problems). With
     locate, rows of JSON and JSONL files say where their record is (see cold.py), so that the index
-    need not keep a second copy of the summary.
+    need not keep a second copy of the summary. Without exact_ids, a derived id is kept clear of the derived ids
+    only, not of every given id (which would take memory in proportion to the file): an id used twice that may
+    be derived (see derived_clash) means reading again with exact_ids.
     """
     if paths.count(STDIN) > 1:
         raise DataError(["chrono: stdin (-) can be given only once"])
@@ -66,7 +69,7 @@ def scan(paths: list[str], sink: Sink | None = None, options: LoadOptions | None
     if sink is None:
         ledger = IdLedger()
         sink = ledger.add
-    loader = _Loader(options, sink, progress, result, notes)
+    loader = _Loader(options, sink, progress, result, notes, exact_ids or sink is None or options.skip_invalid)
     loader.locate = locate
     # Reading creates millions of small objects and no cycles: the cyclic collector would only slow it down.
     collecting = gc.isenabled()
@@ -86,6 +89,7 @@ def scan(paths: list[str], sink: Sink | None = None, options: LoadOptions | None
         if repeated:
             loader.problems.extend(duplicate_problems(paths, options, repeated))
     result.count = loader.checker.n
+    result.derived = loader.normaliser.derived
     result.counts = loader.checker.counts()
     result.problem_count += len(loader.problems)
     result.problems.extend(loader.problems[: max(max_problems - len(result.problems), 0)])
@@ -96,7 +100,7 @@ class _Loader:
     """The pipeline over a set of files, in order."""
 
     def __init__(self, options: LoadOptions, sink: Sink, progress: Callable[[Reader, int], None] | None,
-                 result: ScanResult, notes: Callable[[str], None] | None) -> None:
+                 result: ScanResult, notes: Callable[[str], None] | None, exact_ids: bool = True) -> None:
         from chrono.read.check import Checker
         from chrono.read.normalise import Normaliser
 
@@ -104,7 +108,8 @@ class _Loader:
         self.sink = sink
         self.progress = progress
         self.result = result
-        self.normaliser = Normaliser(options.mapping, options.order, options.strict, notes, options.julian_before)
+        self.normaliser = Normaliser(options.mapping, options.order, options.strict, notes, options.julian_before,
+                                     exact_ids)
         self.checker = Checker(options.strict)
         self.problems: list[str] = []
         self.batch: list[tuple[Any, ...]] = []
@@ -166,7 +171,7 @@ class _Loader:
 
         normaliser = self.normaliser
         normalise = normaliser.event
-        remember = normaliser.remember
+        remember = normaliser.remember if normaliser.exact_ids else None
         check = self.checker.check
         options = self.options
         # Records in the format's plain shape take the checker's quick way (the normaliser would not change them).
@@ -196,7 +201,7 @@ class _Loader:
                 row = quick(raw, loc) if quick is not None else None
             if row is not None:
                 events += 1
-                if row[ROW_ID][-1:] in "0123456789c":  # shaped like a derived id (remember looks closer)
+                if remember is not None and row[ROW_ID][-1:] in "0123456789c":  # perhaps derived-shaped
                     remember(row[ROW_ID])
             else:
                 norm = normalise(raw, i)
@@ -260,6 +265,13 @@ class _Loader:
         if self.batch and clean:
             self.sink(self.batch)
         self.batch = []
+
+
+def derived_clash(result: ScanResult, repeated: list[str]) -> bool:
+    """Whether ids used twice may be a derived id meeting a given one (read without exact_ids: read again)."""
+    from chrono.read.normalise import looks_derived
+
+    return result.derived > 0 and any(looks_derived(i) for i in repeated)
 
 
 class IdLedger:

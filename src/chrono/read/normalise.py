@@ -190,13 +190,22 @@ ID_SHAPE = re.compile(r"[a-z0-9][a-z0-9-]*")
 _STRINGY = (*LIST_FIELDS, "sources", "alt_dates", "replaces")
 
 
+def looks_derived(eid: str) -> bool:
+    """Whether an id has the shape of a derived one (slug-YEAR, slug-YEAR-bc, with -N on a clash)."""
+    return eid[-1:] in "0123456789c" and _DERIVED_SHAPE.search(eid) is not None
+
+
 class Normaliser:
     """Turns raw records into events in the chronology format, file by file, remembering ids across files."""
 
     def __init__(self, mapping: tuple[tuple[str, str], ...] = (), order: str | None = None,
                  strict: bool = False, notes: Callable[[str], None] | None = None,
-                 julian_before: int | None = None) -> None:
+                 julian_before: int | None = None, exact_ids: bool = True) -> None:
         self.mapping = mapping
+        # Whether given ids shaped like derived ones are remembered (memory that grows with the file), or only the
+        # derived ones: then a derived id that a given one holds is an id used twice, and the caller reads again.
+        self.exact_ids = exact_ids
+        self.derived = 0
         self.order = order
         self.julian_before = julian_before
         self.mapped_found: set[str] = set()
@@ -314,9 +323,11 @@ class Normaliser:
                 if self.strict:
                     problems.append((None, 'missing required field "id" (--strict wants explicit ids)'))
                 else:
-                    rec["id"] = self._derive_id(title, span, index, cmap)
+                    derived = rec["id"] = self._derive_id(title, span, index, cmap)
+                    self.ids.add(derived)
+                    self.derived += 1
         eid = rec.get("id")
-        if type(eid) is str:
+        if type(eid) is str and self.exact_ids:
             self.remember(eid)
         return Normalised(rec, span, problems, cmap, given_id)
 
@@ -350,8 +361,8 @@ class Normaliser:
         return rec
 
     def remember(self, eid: str) -> None:
-        """Note an id that a derived id must not repeat (only ids shaped like derived ones, so memory stays small)."""
-        if eid[-1:] in "0123456789c" and _DERIVED_SHAPE.search(eid):
+        """Note an id that a derived id must not repeat (only ids shaped like derived ones)."""
+        if looks_derived(eid):
             self.ids.add(eid)
 
     def _rename(self, raw: dict[str, Any], cmap: ColumnMap,

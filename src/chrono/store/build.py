@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 
 
+class ReadAgain(Exception):
+    """Ids used twice that may be a derived id meeting a given one: the files are read again with exact ids."""
+
+
 class CacheWriteError(Exception):
     """The index could not be written to the cache (loud: worth a warning; a read-only cache is not)."""
 
@@ -42,16 +46,18 @@ def build_entry(paths: list[str], path: str, key: str, total: int, options: Load
         raise CacheWriteError(str(exc), loud=False) from None
     remove_leftovers(directory)
     tmp = f"{path}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
-    progress = Progress(total)
+    build = _build_in_child if total >= PARALLEL_MIN_BYTES and _can_fork() else _build_here
     try:
-        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
-        try:
-            if total >= PARALLEL_MIN_BYTES and _can_fork():
-                _build_in_child(paths, tmp, key, progress, options)
-            else:
-                _build_here(paths, tmp, key, progress, options)
-        finally:
-            progress.done()
+        for exact in (False, True):
+            progress = Progress(total)
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
+            try:
+                build(paths, tmp, key, progress, options, exact)
+                break
+            except ReadAgain:
+                os.unlink(tmp)
+            finally:
+                progress.done()
         apply_seal(tmp, key)
         os.replace(tmp, path)
     except OSError as exc:
@@ -80,7 +86,8 @@ def _can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin"
 
 
-def _build_here(paths: list[str], dest: str, key: str, progress: Progress, options: LoadOptions) -> None:
+def _build_here(paths: list[str], dest: str, key: str, progress: Progress, options: LoadOptions,
+                exact: bool = True) -> None:
     import sqlite3
 
     from chrono.read.load import Duplicates, raise_problems, scan
@@ -89,15 +96,25 @@ def _build_here(paths: list[str], dest: str, key: str, progress: Progress, optio
     try:
         conn = connect(dest)
         writer = Writer(conn)
-        result = scan(paths, writer.add, options, progress=progress.update, locate=True)
+        result = scan(paths, writer.add, options, progress=progress.update, locate=True, exact_ids=exact)
         raise_problems(result)
         try:
             writer.finish(_meta(result, key, paths, options), result.counts, options.skip_invalid)
         except Duplicates as exc:
-            _raise_duplicates(paths, options, exc.ids)
+            conn.close()
+            _duplicates(paths, options, exc.ids, result, exact)
         conn.close()
     except sqlite3.OperationalError as exc:
         raise OSError(str(exc)) from None
+
+
+def _duplicates(paths: list[str], options: LoadOptions, ids: list[str], result: ScanResult, exact: bool) -> None:
+    """Raise ReadAgain when ids used twice may come from reading without exact ids, else DataError placing them."""
+    from chrono.read.load import derived_clash
+
+    if not exact and derived_clash(result, ids):
+        raise ReadAgain
+    _raise_duplicates(paths, options, ids)
 
 
 def _raise_duplicates(paths: list[str], options: LoadOptions, ids: list[str]) -> None:
@@ -130,7 +147,8 @@ def _meta(result: ScanResult, key: str, paths: list[str] | None = None,
     return meta
 
 
-def _build_in_child(paths: list[str], dest: str, key: str, progress: Progress, options: LoadOptions) -> None:
+def _build_in_child(paths: list[str], dest: str, key: str, progress: Progress, options: LoadOptions,
+                    exact: bool = True) -> None:
     """Read and check here while a writer process (see worker.py) fills the index file."""
     import marshal
 
@@ -144,7 +162,7 @@ def _build_in_child(paths: list[str], dest: str, key: str, progress: Progress, o
         finished = False
         try:
             result = scan(paths, lambda rows: writer.send(("rows", rows)), options, progress=progress.update,
-                          locate=True)
+                          locate=True, exact_ids=exact)
             raise_problems(result)
             writer.send(("finish", (_meta(result, key, paths, options), result.counts, options.skip_invalid)))
             finished = True
@@ -156,7 +174,7 @@ def _build_in_child(paths: list[str], dest: str, key: str, progress: Progress, o
         with open(dups, "rb") as f:
             ids = marshal.loads(f.read())
         _remove(dups)
-        _raise_duplicates(paths, options, ids)
+        _duplicates(paths, options, ids, result, exact)
     if code < 0:
         raise OSError(f"the index writer was killed by signal {-code}")
     if code != 0:
@@ -225,16 +243,24 @@ class Progress:
 def build_in_memory(paths: list[str], options: LoadOptions | None = None) -> Index:
     """Build the index in memory (stdin, --no-cache, small files)."""
     from chrono.model import LoadOptions
+    from chrono.read.formats.base import STDIN
     from chrono.read.load import Duplicates, raise_problems, scan
     from chrono.store.writer import Writer
 
     options = options or LoadOptions()
-    conn = connect()
-    writer = Writer(conn)
-    result = scan(paths, writer.add, options)
-    raise_problems(result)
-    try:
-        writer.finish(_meta(result, ""), result.counts, options.skip_invalid)
-    except Duplicates as exc:
-        _raise_duplicates(paths, options, exc.ids)
+    # Stdin cannot be read twice: its derived ids are exact from the start.
+    for exact in ((True,) if STDIN in paths else (False, True)):
+        conn = connect()
+        writer = Writer(conn)
+        result = scan(paths, writer.add, options, exact_ids=exact)
+        raise_problems(result)
+        try:
+            writer.finish(_meta(result, ""), result.counts, options.skip_invalid)
+        except Duplicates as exc:
+            conn.close()
+            try:
+                _duplicates(paths, options, exc.ids, result, exact)
+            except ReadAgain:
+                continue
+        break
     return Index(conn)
