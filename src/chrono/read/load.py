@@ -406,5 +406,4 @@ def scan_appended(parts: list[Appended], sink: Sink, options: LoadOptions,
         if collecting:
             gc.enable()
     result.problems.extend(loader.problems)
-    result.counts = None
     return result

@@ -209,14 +209,13 @@ def open_entry(path: str, key: str, abspaths: list[str], options: LoadOptions) -
         # Held while the index is in use: a refresh writes an entry in place only when nobody reads it.
         lock(fd, exclusive=False)
         if os.path.exists(path + REFRESHING):
-            _discard_interrupted(path, fd)  # its refresh was killed (a live one would hold the entry)
+            discard_interrupted(path, fd)  # its refresh was killed (a live one would hold the entry)
             return None
         st = os.fstat(fd)
         if st.st_mode & 0o077:
             os.fchmod(fd, 0o600)  # an entry of an older chrono: private from now on
         # SQLite opens the file this descriptor holds (on Linux), not whatever the name may lead to by then.
-        proc = f"/proc/self/fd/{fd}"
-        conn, stored = _open_whole(proc if os.path.exists(proc) else path, path, st)
+        conn, stored = _open_whole(fd_path(fd, path), path, st)
         if conn is None:
             return None
         if stored != key:
@@ -237,15 +236,24 @@ def open_entry(path: str, key: str, abspaths: list[str], options: LoadOptions) -
             os.close(fd)
 
 
-def _discard_interrupted(path: str, fd: int) -> None:
-    """Remove an entry whose refresh in place was killed, and the marker it left."""
+def discard_interrupted(path: str, fd: int) -> None:
+    """Remove an entry (open at fd) that a refresh in place left half written, and the marker beside it."""
     try:
         st, now = os.fstat(fd), os.lstat(path)
-        if (st.st_dev, st.st_ino) == (now.st_dev, now.st_ino):
+        if (st.st_dev, st.st_ino) == (now.st_dev, now.st_ino):  # not an entry another run has put there since
             os.unlink(path)
+    except OSError:
+        pass
+    try:
         os.unlink(path + REFRESHING)
     except OSError:
         pass
+
+
+def fd_path(fd: int, path: str) -> str:
+    """A name for the file open at fd: on Linux, one that opens that file whatever path may lead to by then."""
+    proc = f"/proc/self/fd/{fd}"
+    return proc if os.path.exists(proc) else path
 
 
 def _open_whole(name: str, path: str, st: os.stat_result) -> tuple[sqlite3.Connection | None, str | None]:

@@ -15,7 +15,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from chrono.model import FILE_SHIFT
-from chrono.store.entries import REFRESHING, Stale, lock
+from chrono.store.entries import REFRESHING, Stale, discard_interrupted, fd_path, lock
 
 if TYPE_CHECKING:
     import sqlite3
@@ -130,7 +130,6 @@ class _Job:
         self.conn: sqlite3.Connection | None = None
         self.tmp = ""
         self.marker = ""
-        self.done = False
 
     def run(self, paths: list[str], abspaths: list[str], key: str, stale: Stale, grown: list[tuple[int, int]],
             options: LoadOptions) -> bool:
@@ -183,8 +182,7 @@ class _Job:
             self.marker = path + REFRESHING
             os.close(os.open(self.marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0),
                              0o600))
-            proc = f"/proc/self/fd/{self.fd}"
-            target = proc if os.path.exists(proc) else path
+            target = fd_path(self.fd, path)
         else:
             remove_leftovers(os.path.dirname(path))
             self.tmp = target = f"{path}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
@@ -228,7 +226,6 @@ class _Job:
             apply_seal(self.tmp, key)
             os.replace(self.tmp, path)
             self.tmp = ""
-        self.done = True
         return True
 
     def close(self) -> None:
@@ -240,13 +237,7 @@ class _Job:
         if self.tmp:
             _unlink(self.tmp)
         if self.marker:  # written in place, then failed: the entry is no longer what was sealed
-            try:
-                st, now = os.fstat(self.fd), os.lstat(self.path)
-                if (st.st_dev, st.st_ino) == (now.st_dev, now.st_ino):
-                    os.unlink(self.path)
-            except OSError:
-                pass
-            _unlink(self.marker)
+            discard_interrupted(self.path, self.fd)
         os.close(self.fd)
 
 
@@ -283,8 +274,7 @@ def _meta(fd: int, path: str) -> dict[str, str] | None:
     """The meta table of the entry open at fd."""
     from chrono.store.index import connect
 
-    proc = f"/proc/self/fd/{fd}"
-    conn = connect(proc if os.path.exists(proc) else path, readonly=True)
+    conn = connect(fd_path(fd, path), readonly=True)
     try:
         return dict(conn.execute("SELECT key, value FROM meta"))
     finally:
