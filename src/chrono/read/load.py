@@ -121,6 +121,7 @@ class _Loader:
 
         result = self.result
         located = self.locate and path != STDIN
+        derived = self.normaliser.derived
         try:
             reader = open_reader(path, digest=located)
             result.readers.append(reader)
@@ -134,9 +135,8 @@ class _Loader:
         if self.locate:
             stream = getattr(reader, "stream", None)
             hasher = getattr(stream, "hasher", None)
-            result.states.append(None if hasher is None else {
-                "kind": reader.kind, "size": stream.bytes_read, "digest": hasher.hexdigest(),  # type: ignore[union-attr]
-                "resume": reader.resume()})
+            result.states.append(None if hasher is None else file_state(
+                reader, hasher, stream.bytes_read, self.normaliser.derived - derived))  # type: ignore[union-attr]
         skip = self.options.skip_invalid
         for p in reader.problems:
             if p.row:
@@ -267,6 +267,15 @@ class _Loader:
         self.batch = []
 
 
+def file_state(reader: Reader, hasher: Any, size: int, derived: int | None) -> dict[str, Any]:
+    """What a refresh of a read file checks and goes on from (see store.refresh): its bytes and their digests,
+    where appended records would start, and how many of its ids were derived (None: not known)."""
+    from chrono.read.formats.digest import BLOCK
+
+    return {"kind": reader.kind, "size": size, "digest": hasher.hexdigest(), "resume": reader.resume(),
+            "block": BLOCK, "blocks": hasher.digests().hex(), "derived": derived}
+
+
 def derived_clash(result: ScanResult, repeated: list[str]) -> bool:
     """Whether ids used twice may be a derived id meeting a given one (read without exact_ids: read again)."""
     from chrono.read.normalise import looks_derived
@@ -362,11 +371,13 @@ class SeenIds(set[str]):
 
 @dataclass
 class Appended:
-    """Records added to a file already indexed: a reader over the new bytes, the file's number, its last row."""
+    """Records added to a file already indexed: a reader over the new bytes, the file's number, its last row, and
+    the row from which the index's ids are not theirs to avoid (by default, the next file's first)."""
 
     reader: Reader
     number: int
     last_row: int
+    below: int | None = None
 
 
 def scan_appended(parts: list[Appended], sink: Sink, options: LoadOptions,
@@ -388,7 +399,7 @@ def scan_appended(parts: list[Appended], sink: Sink, options: LoadOptions,
     try:
         for part in parts:
             base = part.number << FILE_SHIFT
-            seen.below = base + (1 << FILE_SHIFT)
+            seen.below = base + (1 << FILE_SHIFT) if part.below is None else part.below
             loader.checker.base = base
             loader.checker.n = part.last_row - base
             first = loader.checker.n
@@ -406,4 +417,5 @@ def scan_appended(parts: list[Appended], sink: Sink, options: LoadOptions,
         if collecting:
             gc.enable()
     result.problems.extend(loader.problems)
+    result.derived = loader.normaliser.derived
     return result

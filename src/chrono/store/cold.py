@@ -41,17 +41,27 @@ class Summaries:
         """The summary of the record at loc (an SQL function: cold(e.loc))."""
         if loc is None:
             return None
-        number, offset, length = unpack(loc)
         try:
-            fd = self.files.get(number)
-            if fd is None:
-                fd = self.files[number] = os.open(self.paths[number], os.O_RDONLY)
-            raw = self.decode(os.pread(fd, length, offset).decode("utf-8"))
+            return self.read(loc)
         except (OSError, IndexError, ValueError):
-            self._warn(number)
+            self._warn(unpack(loc)[0])
             return ""
+
+    def read(self, loc: int) -> str | None:
+        """The summary of the record at loc; OSError, IndexError or ValueError when it cannot be read."""
+        number, offset, length = unpack(loc)
+        fd = self.files.get(number)
+        if fd is None:
+            fd = self.files[number] = os.open(self.paths[number], os.O_RDONLY)
+        raw = self.decode(os.pread(fd, length, offset).decode("utf-8"))
         record: Any = self.normaliser.event(raw, 0).record
         return summary_text(record.get("summary") if record is not None else None)
+
+    def close(self) -> None:
+        """Close the files opened so far."""
+        for fd in self.files.values():
+            os.close(fd)
+        self.files.clear()
 
     def _warn(self, number: int) -> None:
         if not self.warned:

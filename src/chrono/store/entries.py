@@ -423,7 +423,8 @@ def _updated(value: str | None) -> str:
         return ""
     how = json.loads(value)
     if how.get("how") == "refreshed":
-        return f"refreshed +{how.get('events', 0):,} events {how.get('at', '')}"
+        replaced = f" ({how['replaced']:,} replaced)" if how.get("replaced") else ""
+        return f"refreshed +{how.get('events', 0):,} events{replaced} {how.get('at', '')}"
     return f"built {how.get('at', '')}"
 
 

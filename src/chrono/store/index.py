@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 # (8: the extra fields' text in a full-text column of its own; 9: words indexed by their English stem;
 # 10: years BC and open ends far below and above every day; date_basis, account and replaces are fields;
 # 11: rows numbered per file, and what a refresh needs to go on from each file).
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 # bm25 weights of the full-text columns.
 WEIGHTS = tuple(weight for _, weight in FTS_FIELDS)
 # The events-table columns behind an Event, in its order (its fields are named for the column and how it is held).
@@ -148,9 +148,9 @@ class Index:
 
     @property
     def meta(self) -> dict[str, str]:
-        """The meta table."""
+        """The meta table (but the files' states, which only a refresh reads: a block digest per megabyte)."""
         if self._meta is None:
-            self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
+            self._meta = dict(self.conn.execute("SELECT key, value FROM meta WHERE key != 'state'"))
         return self._meta
 
     @property

@@ -21,12 +21,20 @@ if TYPE_CHECKING:
     import sqlite3
 
     from chrono.model import LoadOptions
+    from chrono.read.formats.base import Reader
     from chrono.read.load import ScanResult
     from chrono.store.index import Index
+    from chrono.store.writer import Writer
 
 # The most of a JSON file's tail (its closing brackets and any members after "events") an entry keeps.
 MAX_TAIL = 64 * 1024
 COPY_BLOCK = 8 << 20
+# An edit reads every record after it again (when those records cannot keep their rows) only if they are at most
+# this share of the rows before it: one by one, with their old text taken out first, they cost about twice
+# what a build does.
+AGAIN = 0.5
+# The share of its files' size past which an entry is compacted after a refresh (a build makes about 0.75).
+FULL = 0.9
 WHITESPACE = b" \t\r\n"
 
 
@@ -82,8 +90,7 @@ class Part:
         return out
 
     def close(self) -> None:
-        """Close the file."""
-        os.close(self.fd)
+        """Nothing to close: the refresh job closes the file."""
 
 
 def refresh_entry(paths: list[str], abspaths: list[str], path: str, key: str, stale: Stale,
@@ -157,7 +164,9 @@ class _Job:
         if len(states) != len(paths):
             return False
         for number, old_size in grown:
-            plan = _plan(abspaths[number], states[number], old_size, key.split("\n")[number + 1])
+            # An edit takes ids away: a derived id of a later file may then be other than a build gives.
+            editable = all(later is not None and later.get("derived") == 0 for later in states[number + 1:])
+            plan = _plan(abspaths[number], states[number], old_size, key.split("\n")[number + 1], editable)
             if plan is None:
                 return False
             if plan["fd"] is not None:
@@ -170,9 +179,6 @@ class _Job:
         """Read the added records into the entry (or a copy) and seal it; whether it could be done exactly."""
         import secrets
 
-        from chrono.read.formats import reader_for
-        from chrono.read.formats.stream import TextStream
-        from chrono.read.load import Appended, scan_appended
         from chrono.store.entries import apply_seal, remove_leftovers
         from chrono.store.index import connect
         from chrono.store.writer import Writer
@@ -189,33 +195,20 @@ class _Job:
             _copy(self.fd, self.tmp)
         conn = self.conn = connect(target)
         writer = Writer(conn, create=False)
-        parts = []
-        read = [(number, plan) for number, plan in self.plans if plan["part"] is not None]
+        added = removed = 0
         for number, plan in self.plans:
-            if plan["part"] is None:
+            if plan["fd"] is None:
                 states[number] = plan["state"]
-        for number, plan in read:
-            base = number << FILE_SHIFT
-            last = conn.execute("SELECT max(n) FROM events WHERE n > ? AND n < ?",
-                                (base, base + (1 << FILE_SHIFT))).fetchone()[0]
-            stream = TextStream(abspaths[number], paths[number], source=plan["part"])
-            reader = reader_for(plan["kind"], stream)
-            reader.origin = plan["origin"]
-            parts.append(Appended(reader, number, base if last is None else last))
-            self.opened.remove(plan["fd"])  # the stream closes it
-        result = scan_appended(parts, writer.add, options, _holder(conn))
-        if result.problems:
-            return False
-        for part, (number, plan) in zip(parts, read, strict=True):
-            if plan["kind"] == "json" and part.reader.current < 0:  # type: ignore[attr-defined]
-                return False  # a comma and no event: a build says what is wrong
-            resume = part.reader.resume()
-            plan["state"]["resume"] = None if resume is None else resume + part.reader.origin
-            states[number] = _finished(abspaths[number], plan["state"])
-        _count_facets(conn, [p.last_row for p in parts])
-        _update_meta(conn, meta, key, states, result)
+                continue
+            name = (abspaths[number], paths[number])
+            done = (_edited if "edit" in plan else _appended)(conn, writer, meta, number, plan, name, options)
+            if done is None:
+                return False
+            added, removed = added + done[0], removed + done[1]
+            states[number] = _finished(abspaths[number], done[2])
+        _update_meta(conn, meta, key, states, added, removed)
         conn.execute("COMMIT")
-        _compact(conn)
+        _compact(conn, sum(int(line.split("\t")[1]) for line in key.split("\n")[1:]))
         conn.close()
         self.conn = None
         if self.in_place:
@@ -263,7 +256,7 @@ def _grown(stored: str, key: str, abspaths: list[str]) -> list[tuple[int, int]]:
     grown = []
     for number, (before, now) in enumerate(zip(old[1:], new[1:], strict=True)):
         path, size, _ = before.split("\t")
-        if path != abspaths[number] or int(now.split("\t")[1]) < int(size):
+        if path != abspaths[number]:
             return []
         if before != now:
             grown.append((number, int(size)))
@@ -288,62 +281,213 @@ def _states(meta: dict[str, str]) -> list[dict[str, Any] | None]:
     return states if isinstance(states, list) else []
 
 
-def _plan(path: str, state: dict[str, Any] | None, old_size: int, key_line: str) -> dict[str, Any] | None:
-    """How to read what was added to a file (its Part, format and origin), if its indexed bytes are unchanged."""
+def _plan(path: str, state: dict[str, Any] | None, old_size: int, key_line: str, editable: bool,
+          ) -> dict[str, Any] | None:
+    """How to read what changed in a file: after its indexed bytes if they are unchanged (records added), else
+    after its first changed block (an edit: see edits.py); None when it cannot be read so."""
     from chrono.read.formats.digest import TreeHash, hash_range
+    from chrono.store.edits import find_edit
 
-    if not state or state.get("resume") is None or state["size"] != old_size:
+    if not state or state["size"] != old_size:
         return None
     fd = os.open(path, os.O_RDONLY)
     try:
         st = os.fstat(fd)
-        if f"{st.st_size}\t{st.st_mtime_ns}" != key_line.split("\t", 1)[1]:
-            return None  # changed again since this run looked
-        resume, size, kind = state["resume"], st.st_size, state["kind"]
-        tail = bytes.fromhex(state.get("tail", ""))
-        hasher = TreeHash()
-        hash_range(fd, hasher, 0, resume)
-        whole = hasher.copy()
-        whole.update(tail)
-        if whole.hexdigest() != state["digest"]:
-            return None
-        closing = tail[len(tail) - len(tail.lstrip(WHITESPACE)):]
-        end = size - len(closing)
-        if size == resume + len(tail) and os.pread(fd, len(tail), resume) == tail:
-            os.close(fd)  # the same bytes (touched, or written again as they were): nothing to read
-            return {"fd": None, "part": None, "state": dict(state, size=size)}
-        if end <= resume or (closing and os.pread(fd, len(closing), end) != closing):
-            return None
-        before, origin, start = b"", resume, resume
-        if kind == "json":
-            head = os.pread(fd, min(MAX_TAIL, end - resume), resume).lstrip(WHITESPACE)
-            if head[:1] != b",":
-                return None
-            start = resume + (min(MAX_TAIL, end - resume) - len(head)) + 1
-            before, origin = b"[", start - 1
-        elif kind in ("csv", "tsv"):
-            first = os.pread(fd, min(resume, 1 << 16), 0)
-            header = first[:first.find(b"\n") + 1]
-            if not header or header.count(b'"') % 2:
-                return None
-            before, origin = header, resume - len(header)
-        if os.pread(fd, 3, start) == b"\xef\xbb\xbf":
-            return None  # a byte-order mark mid-file: a build says where it is
-        if start < end:
-            hash_range(fd, hasher, resume, start)  # the spaces and the comma before the first new event
-        part = Part(fd, start, end, before, b"]" if kind == "json" else b"", hasher)
-        fresh = {"kind": kind, "size": size, "hasher": hasher, "closing": closing, "resume": None}
-        return {"fd": fd, "part": part, "kind": kind, "origin": origin, "state": fresh}
+        plan = None
+        if f"{st.st_size}\t{st.st_mtime_ns}" == key_line.split("\t", 1)[1]:  # else changed again since
+            resume, size, kind = state["resume"], st.st_size, state["kind"]
+            tail = bytes.fromhex(state.get("tail", ""))
+            closing = tail[len(tail) - len(tail.lstrip(WHITESPACE)):]
+            prefix: list[bytes] = []
+            if resume is not None and size >= old_size:
+                hasher = TreeHash()
+                hash_range(fd, hasher, 0, resume)
+                whole = hasher.copy()
+                whole.update(tail)
+                if whole.hexdigest() == state["digest"]:
+                    if size == resume + len(tail) and os.pread(fd, len(tail), resume) == tail:
+                        os.close(fd)  # the same bytes (touched, or written again as they were): nothing to read
+                        return {"fd": None, "state": dict(state, size=size)}
+                    end = size - len(closing)
+                    if closing and os.pread(fd, len(closing), end) != closing:
+                        raise ValueError("the file's closing brackets changed")
+                    plan = _part(fd, kind, resume, end, hasher)
+                    if plan is not None:
+                        plan.update(closing=closing, derived=state.get("derived"))
+                    return plan
+                prefix = hasher.blocks
+            edit = find_edit(fd, state, size, prefix) if editable and kind in ("json", "jsonl") else None
+            if edit is not None and (kind == "jsonl" or resume is not None):
+                plan = {"fd": fd, "kind": kind, "edit": edit, "closing": closing, "size": size,
+                        "blocks": state["blocks"], "resume": resume, "derived": state.get("derived")}
+        if plan is None:
+            os.close(fd)
+        return plan
     except BaseException:
         os.close(fd)
         raise
 
 
+def _part(fd: int, kind: str, resume: int, end: int, hasher: Any) -> dict[str, Any] | None:
+    """The plan to read a file's records from resume (the end of a record) to end, hasher having taken its bytes
+    before resume; None when they cannot be read on their own."""
+    from chrono.read.formats.digest import hash_range
+
+    if end <= resume:
+        return None
+    before, origin, start = b"", resume, resume
+    if kind == "json":
+        head = os.pread(fd, min(MAX_TAIL, end - resume), resume).lstrip(WHITESPACE)
+        if head[:1] != b",":
+            return None
+        start = resume + (min(MAX_TAIL, end - resume) - len(head)) + 1
+        before, origin = b"[", start - 1
+    elif kind in ("csv", "tsv"):
+        first = os.pread(fd, min(resume, 1 << 16), 0)
+        header = first[:first.find(b"\n") + 1]
+        if not header or header.count(b'"') % 2:
+            return None
+        before, origin = header, resume - len(header)
+    if os.pread(fd, 3, start) == b"\xef\xbb\xbf":
+        return None  # a byte-order mark mid-file: a build says where it is
+    if start < end:
+        hash_range(fd, hasher, resume, start)  # the spaces and the comma before the first new event
+    part = Part(fd, start, end, before, b"]" if kind == "json" else b"", hasher)
+    return {"fd": fd, "part": part, "kind": kind, "origin": origin, "hasher": hasher}
+
+
+Done = tuple[int, int, dict[str, Any]]  # rows added, rows taken out, the file's state (see _finished)
+
+
+def _appended(conn: sqlite3.Connection, writer: Writer, meta: dict[str, str], number: int, plan: dict[str, Any],
+              name: tuple[str, str], options: LoadOptions) -> Done | None:
+    """Read the records added at the end of a file into the index."""
+    base, stop = number << FILE_SHIFT, (number + 1) << FILE_SHIFT
+    last = conn.execute("SELECT max(n) FROM events WHERE n > ? AND n < ?", (base, stop)).fetchone()[0]
+    last = base if last is None else last
+    read = _read(conn, writer.add, number, plan, name, last, None, options)
+    if read is None:
+        return None
+    _count_facets(conn, last, stop)
+    return read[0].count, 0, _state(plan, read[1], _derived(plan, read[0]))
+
+
+def _edited(conn: sqlite3.Connection, writer: Writer, meta: dict[str, str], number: int, plan: dict[str, Any],
+            name: tuple[str, str], options: LoadOptions) -> Done | None:
+    """Read an edited file again from the end of the last record before its first changed block (see edits.py).
+
+    When the records the edit touched are no more than they were, and the file has no derived ids, only they are
+    read: the records after them (found again, shifted) keep their rows. Else every record after the mark is.
+    """
+    from chrono.model import ROW_LOC
+    from chrono.read.formats.base import LENGTH_BITS, OFFSET_BITS, pack, unpack
+    from chrono.read.formats.digest import BLOCK
+    from chrono.store.edits import REGION, mark, remove_rows
+
+    edit, fd, kind, size = plan["edit"], plan["fd"], plan["kind"], plan["size"]
+    stop_row = (number + 1) << FILE_SHIFT
+    marked = mark(conn, number, edit["block"] * BLOCK)
+    if marked is None:
+        return None
+    last, resume = marked
+    if kind == "jsonl" and os.pread(fd, 1, resume - 1) not in (b"\n", b"\r"):
+        return None
+    end = size - len(plan["closing"])
+    if plan["closing"] and os.pread(fd, len(plan["closing"]), end) != plan["closing"]:
+        return None
+    limit = pack(number, min(edit["found"], (1 << OFFSET_BITS) - 1), 0)
+    first = conn.execute("SELECT n, loc FROM events WHERE n > ? AND n < ? AND loc >= ? ORDER BY n LIMIT 1",
+                         (last, stop_row, limit)).fetchone()
+    if first is not None and plan["derived"] == 0:
+        moved, (_, at, length) = first[0], unpack(first[1])
+        at += edit["delta"]
+        region = _part(fd, kind, resume, at + length, _prefix(fd, plan, resume)) \
+            if at + length - resume <= REGION else None
+        rows: list[tuple[Any, ...]] = []
+        read = None if region is None else _read(conn, rows.extend, number, region, name, last, moved, options)
+        before = conn.execute("SELECT COUNT(*) FROM events WHERE n > ? AND n < ?", (last, moved)).fetchone()[0]
+        if read is not None and region is not None and rows and rows[-1][ROW_LOC] == pack(number, at, length) \
+                and len(rows) - 1 <= before:
+            rows.pop()  # the first record found again: it keeps its row
+            removed = remove_rows(conn, meta, number, last + 1, moved, edit["found"], edit["delta"])
+            if removed is None:
+                return None
+            writer.add(rows)
+            _count_facets(conn, last, moved)
+            conn.execute("UPDATE events SET loc = loc + ? WHERE n >= ? AND n < ? AND loc IS NOT NULL",
+                         (edit["delta"] << LENGTH_BITS, moved, stop_row))
+            from chrono.read.formats.digest import hash_range
+
+            hash_range(fd, region["hasher"], at + length, end)
+            state = {"kind": kind, "size": size, "hasher": region["hasher"], "closing": plan["closing"],
+                     "resume": None if plan["resume"] is None else plan["resume"] + edit["delta"],
+                     "derived": _derived(plan, read[0])}
+            return len(rows), removed, state
+    rows_after = conn.execute("SELECT COUNT(*) FROM events WHERE n > ? AND n < ?", (last, stop_row)).fetchone()[0]
+    if rows_after > (last - (number << FILE_SHIFT)) * AGAIN:
+        return None  # reading them one by one costs more than a build that reads and writes at once
+    removed = remove_rows(conn, meta, number, last + 1, stop_row, edit["found"], edit["delta"])
+    part = _part(fd, kind, resume, end, _prefix(fd, plan, resume))
+    if removed is None or part is None:
+        return None
+    part["closing"] = plan["closing"]
+    read = _read(conn, writer.add, number, part, name, last, None, options)
+    if read is None:
+        return None
+    _count_facets(conn, last, stop_row)
+    return read[0].count, removed, _state(part, read[1], _derived(plan, read[0]))
+
+
+def _prefix(fd: int, plan: dict[str, Any], resume: int) -> Any:
+    """A digest that has taken a file's bytes before resume (which lie in blocks that did not change)."""
+    from chrono.read.formats.digest import BLOCK, TreeHash, hash_range
+    from chrono.store.edits import DIGEST
+
+    hasher = TreeHash()
+    digests = bytes.fromhex(plan["blocks"])
+    whole = resume // BLOCK
+    for i in range(whole):
+        hasher.add_block(digests[i * DIGEST:(i + 1) * DIGEST])
+    hash_range(fd, hasher, whole * BLOCK, resume)
+    return hasher
+
+
+def _read(conn: sqlite3.Connection, sink: Any, number: int, plan: dict[str, Any], name: tuple[str, str], last: int,
+          below: int | None, options: LoadOptions) -> tuple[ScanResult, Reader] | None:
+    """Read the records of a part of a file as a fresh build would, numbered after row last, into sink."""
+    from chrono.read.formats import reader_for
+    from chrono.read.formats.stream import TextStream
+    from chrono.read.load import Appended, scan_appended
+
+    stream = TextStream(name[0], name[1], source=plan["part"])
+    reader = reader_for(plan["kind"], stream)
+    reader.origin = plan["origin"]
+    result = scan_appended([Appended(reader, number, last, below)], sink, options, _holder(conn))
+    if result.problems or (plan["kind"] == "json" and reader.current < 0):  # type: ignore[attr-defined]
+        return None  # (a comma and no event: a build says what is wrong)
+    return result, reader
+
+
+def _state(plan: dict[str, Any], reader: Reader, derived: int | None) -> dict[str, Any]:
+    """A file's state after its part was read: where records added after it would start."""
+    resume = reader.resume()
+    return {"kind": plan["kind"], "size": plan["part"].end + len(plan["closing"]), "hasher": plan["hasher"],
+            "closing": plan["closing"], "resume": None if resume is None else resume + reader.origin,
+            "derived": derived}
+
+
+def _derived(plan: dict[str, Any], result: ScanResult) -> int | None:
+    """How many of a file's ids are derived after a refresh read some of it: known only if none were before."""
+    return result.derived if plan.get("derived") == 0 else None
+
+
 def _finished(path: str, state: dict[str, Any]) -> dict[str, Any] | None:
     """A refreshed file's state: the digest of its bytes as read (old, added, closing), and its new tail."""
+    from chrono.read.formats.digest import BLOCK
+
     hasher = state.pop("hasher")
     hasher.update(state.pop("closing"))
-    state["digest"] = hasher.hexdigest()
+    state.update(digest=hasher.hexdigest(), block=BLOCK, blocks=hasher.digests().hex())
     if state["kind"] == "json" and state["resume"] is not None:
         tail = _tail(path, state["resume"], state["size"])
         if tail is None:
@@ -360,27 +504,25 @@ def _holder(conn: sqlite3.Connection) -> Any:
     return held
 
 
-def _count_facets(conn: sqlite3.Connection, after: list[int]) -> None:
-    """Add the new rows (numbered after each file's last old row) to the tag, person and place counts."""
+def _count_facets(conn: sqlite3.Connection, last: int, stop: int) -> None:
+    """Add the rows numbered after last and before stop to the tag, person and place counts."""
     from chrono.store.index import FACET_COLUMNS
 
-    for last in after:
-        end = ((last >> FILE_SHIFT) + 1) << FILE_SHIFT
-        for kind, column in FACET_COLUMNS.items():
-            conn.execute(f"INSERT INTO facet_counts SELECT ?, j.value, COUNT(*) FROM events e, json_each(e.{column}) j "
-                         "WHERE e.n > ? AND e.n < ? GROUP BY j.value "
-                         "ON CONFLICT (kind, value) DO UPDATE SET count = count + excluded.count",
-                         (kind, last, end))
+    for kind, column in FACET_COLUMNS.items():
+        conn.execute(f"INSERT INTO facet_counts SELECT ?, j.value, COUNT(*) FROM events e, json_each(e.{column}) j "
+                     "WHERE e.n > ? AND e.n < ? GROUP BY j.value "
+                     "ON CONFLICT (kind, value) DO UPDATE SET count = count + excluded.count", (kind, last, stop))
 
 
 def _update_meta(conn: sqlite3.Connection, meta: dict[str, str], key: str, states: list[dict[str, Any] | None],
-                 result: ScanResult) -> None:
+                 added: int, removed: int) -> None:
     import json
 
-    updated = {"key": key, "state": json.dumps(states), "count": str(int(meta["count"]) + result.count),
-               "records": str(int(meta.get("records", "0")) + result.records),
-               "skipped": str(int(meta["skipped"]) + result.skipped),
-               "updated": json.dumps({"how": "refreshed", "events": result.count, "at": now()})}
+    how = {"how": "refreshed", "events": added, "at": now()}
+    if removed:
+        how["replaced"] = removed
+    updated = {"key": key, "state": json.dumps(states), "count": str(int(meta["count"]) + added - removed),
+               "records": str(int(meta.get("records", "0")) + added - removed), "updated": json.dumps(how)}
     conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", updated.items())
 
 
@@ -391,11 +533,15 @@ def now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def _compact(conn: sqlite3.Connection) -> None:
-    """Give back free pages once they are a quarter of the file, so refreshes never leave it larger than a build."""
+def _compact(conn: sqlite3.Connection, files: int) -> None:
+    """Keep the entry smaller than its files: merge the full-text index (which keeps what was taken out of it until
+    then) once the entry is past FULL of them, and give back free pages once they are a quarter of it."""
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    free = conn.execute("PRAGMA freelist_count").fetchone()[0]
-    if free * 4 > pages:
+    size = pages * conn.execute("PRAGMA page_size").fetchone()[0]
+    if size > FULL * files:
+        conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+        conn.execute("VACUUM")
+    elif conn.execute("PRAGMA freelist_count").fetchone()[0] * 4 > pages:
         conn.execute("VACUUM")
 
 

@@ -22,7 +22,6 @@ _FTS_PARAMS = [f"?{i + 2}" if name not in FTS_DERIVED else FTS_SQL[name].format(
                for i, (name, _) in enumerate(FTS_FIELDS)]
 _INSERT_EVENT = f"INSERT INTO events VALUES ({', '.join('?' * len(INDEX_ROW))})"
 _INSERT_FTS = f"INSERT INTO fts(rowid, {FTS_COLUMNS}) VALUES (?1, {', '.join(_FTS_PARAMS)})"
-_DELETE_FTS = f"INSERT INTO fts(fts, rowid, {FTS_COLUMNS}) VALUES ('delete', ?1, {', '.join(_FTS_PARAMS)})"
 # A row's number and the fields its full-text columns are made from, in the order of the fts table.
 _FTS_VALUES = itemgetter(0, *(ROW_FIELDS.index(FTS_DERIVED.get(name, name)) for name, _ in FTS_FIELDS))
 
@@ -111,14 +110,22 @@ class Writer:
         conn = self.conn
         dropped = 0
         for eid in repeated:
-            columns = ", ".join(SUMMARY if name == "summary" else FTS_DERIVED.get(name, name) for name, _ in FTS_FIELDS)
-            rows = conn.execute(f"SELECT n, {columns} FROM events e WHERE id = ? ORDER BY n LIMIT -1 OFFSET 1",
-                                (eid,)).fetchall()
-            for row in rows:
-                conn.execute(_DELETE_FTS, row)
-                conn.execute("DELETE FROM events WHERE n = ?", (row[0],))
+            later = conn.execute("SELECT n FROM events WHERE id = ? ORDER BY n LIMIT -1 OFFSET 1", (eid,)).fetchall()
+            for (n,) in later:
+                conn.execute(f"{delete_text(SUMMARY)} WHERE e.n = ?", (n,))
+                conn.execute("DELETE FROM events WHERE n = ?", (n,))
                 dropped += 1
         return dropped
+
+
+def delete_text(summary: str) -> str:
+    """SQL taking rows of the events table (as e) out of the full-text index, with this SQL for their summaries.
+
+    The index keeps words, not text: a row must go out with the very text it went in with.
+    """
+    columns = ", ".join(summary if name == "summary" else FTS_SQL[name].format(f"e.{FTS_DERIVED[name]}")
+                        if name in FTS_DERIVED else f"e.{name}" for name, _ in FTS_FIELDS)
+    return f"INSERT INTO fts(fts, rowid, {FTS_COLUMNS}) SELECT 'delete', e.n, {columns} FROM events e"
 
 
 def metadata(chronology: Chronology, files: list[str], key: str = "") -> dict[str, str]:

@@ -1,7 +1,9 @@
-"""A digest of a file's bytes that can be checked again in parallel: SHA-256 of the SHA-256s of its 16 MB blocks.
+"""A digest of a file's bytes that can be checked again in parallel: SHA-256 of the SHA-256s of its 1 MB blocks.
 
-A build takes it of the bytes it reads, as it reads them; a refresh checks the old bytes of a grown file
-against it, hashing whole blocks in two threads (hashlib lets go of the GIL while it hashes).
+A build takes it of the bytes it reads, as it reads them, and keeps each block's digest; a refresh checks
+the old bytes of a changed file against them, hashing whole blocks in two threads (hashlib lets go of the
+GIL while it hashes): the first block that differs is where an edit begins, and the blocks found again
+further on (shifted by what the edit added or took away) are where it ends.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import hashlib
 import os
 from typing import Any
 
-BLOCK = 16 << 20
+BLOCK = 1 << 20
 READ = 1 << 20
 
 
@@ -43,6 +45,10 @@ class TreeHash:
         self.blocks.append(digest)
         self.length += BLOCK
 
+    def digests(self) -> bytes:
+        """Each block's digest so far, the last one of a partial block if the stream is not at a block boundary."""
+        return b"".join(self.blocks) + (self.block.digest() if self.filled else b"")
+
     def copy(self) -> TreeHash:
         """An independent copy."""
         other = TreeHash()
@@ -64,7 +70,7 @@ def hash_range(fd: int, tree: TreeHash, start: int, end: int) -> None:
     at = start
     if tree.filled == 0 and end - at >= 2 * BLOCK:
         count = (end - at) // BLOCK
-        digests = _blocks(fd, at, count)
+        digests = block_digests(fd, at, count)
         for digest in digests:
             tree.add_block(digest)
         at += count * BLOCK
@@ -76,8 +82,8 @@ def hash_range(fd: int, tree: TreeHash, start: int, end: int) -> None:
         at += len(data)
 
 
-def _blocks(fd: int, start: int, count: int) -> list[bytes]:
-    """The digests of count whole blocks from start, in two threads."""
+def block_digests(fd: int, start: int, count: int) -> list[bytes]:
+    """The digests of count whole blocks from start (any offset), in two threads."""
     import threading
 
     out: list[bytes] = [b""] * count

@@ -1,0 +1,187 @@
+"""Refreshing after an edit: the rows before the first changed block are kept, the rest of the file read again.
+
+A build keeps the digest of each block of a file (formats.digest). After an edit, the first block whose
+digest differs is where the change begins; the rows whose records end before it are kept, and those
+after are taken out of the index and the file read again from the end of the last kept record. Taking a
+row out of the full-text index needs the very text it went in with (the index keeps words, not text):
+the titles, names and tags are in the events table; a summary the table does not keep is read from the
+file where its record now is, when the old blocks around it are found again further on (shifted by what
+the edit added or took away); and for the records the edit touched, it is put together again from the
+words the index holds for it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from chrono.model import FILE_SHIFT
+from chrono.read.formats import digest
+from chrono.read.formats.base import LENGTH_BITS, OFFSET_BITS, pack, unpack
+
+if TYPE_CHECKING:
+    import sqlite3
+
+DIGEST = 32  # bytes of a block's digest
+# The most bytes of records an edit may touch for the records after them to keep their rows (read in memory).
+REGION = 32 << 20
+# Endings tried to find a word that the tokenizer turns into a given stem ('eas' is not its own stem: 'eased' is).
+ENDINGS = ("", "e", "ed", "ing", "s", "es", "er", "y", "al", "ly", "ion", "ation")
+
+
+def find_edit(fd: int, state: dict[str, Any], size: int, prefix: list[bytes]) -> dict[str, int] | None:
+    """Where a file open at fd first differs from its indexed bytes, and from where on they are found again.
+
+    prefix: digests of its first blocks, already taken. The answer: the first block that differs ("block"),
+    how many bytes the file grew by ("delta", negative when it shrank), and the old offset from which the
+    old bytes are all found again, delta further on ("found": the old size when none are). None when the
+    first block differs (a build) or the state has no block digests.
+    """
+    block = digest.BLOCK
+    if state.get("block") != block or "blocks" not in state:
+        return None
+    old_size = state["size"]
+    stored = bytes.fromhex(state["blocks"])
+    old = [stored[i:i + DIGEST] for i in range(0, len(stored), DIGEST)]
+    if len(old) != -(-old_size // block):
+        return None
+    shared = min(old_size, size) // block
+    new = prefix[:shared]
+    if len(new) < shared:
+        new += digest.block_digests(fd, len(new) * block, shared - len(new))
+    first = next((i for i in range(shared) if new[i] != old[i]), shared)
+    if first == 0:
+        return None
+    delta = size - old_size
+    full = old_size // block
+    found = len(old)
+    if old_size % block:  # the last block, a partial one
+        at = full * block + delta
+        if full > first and at >= 0 and _digest(fd, at, old_size - full * block) == old[full]:
+            found = full
+    if found == full and full > first + 1:
+        start = (first + 1) * block + delta
+        got = digest.block_digests(fd, start, full - first - 1) if start >= 0 else []
+        for i in reversed(range(len(got))):
+            if got[i] != old[first + 1 + i]:
+                break
+            found = first + 1 + i
+    return {"block": first, "delta": delta, "found": min(found * block, old_size)}
+
+
+def _digest(fd: int, start: int, length: int) -> bytes:
+    import hashlib
+
+    data = os.pread(fd, length, start)
+    return hashlib.sha256(data).digest() if len(data) == length else b""
+
+
+def mark(conn: sqlite3.Connection, number: int, before: int) -> tuple[int, int] | None:
+    """The last row of file #number whose record ends by offset before, and where that record ends."""
+    base = number << FILE_SHIFT
+    low, high = pack(number, 0, 0), pack(number, min(before, (1 << OFFSET_BITS) - 1), 0)
+    if low is None or high is None:
+        return None
+    rows = conn.execute("SELECT n, loc FROM events WHERE n >= ? AND n < ? AND loc >= ? AND loc < ? ORDER BY n DESC",
+                        (base, base + (1 << FILE_SHIFT), low, high))
+    for n, loc in rows:
+        _, offset, length = unpack(loc)
+        if offset + length <= before:
+            return n, offset + length
+    return None
+
+
+def remove_rows(conn: sqlite3.Connection, meta: dict[str, str], number: int, first: int, end: int, found: int,
+                delta: int) -> int | None:
+    """Take the rows of file #number numbered from first to before end out of the index (their full text, facet
+    counts and the rows); how many there were, or None when the text one went in with cannot be had again.
+
+    A row's summary is read where its record now is (delta further on) if the record starts at or after the old
+    offset found, from which the old bytes are found again; before that, it is put together from the index.
+    """
+    from chrono.store.cold import Summaries
+    from chrono.store.index import FACET_COLUMNS
+    from chrono.store.writer import delete_text
+
+    limit = pack(number, min(found, (1 << OFFSET_BITS) - 1), 0)
+    lost = [n for (n,) in conn.execute("SELECT n FROM events WHERE n >= ? AND n < ? AND loc IS NOT NULL AND loc < ?",
+                                       (first, end, limit))]
+    texts = recover(conn, lost)
+    if texts is None:
+        return None
+    summaries = Summaries.from_meta(meta)  # the file as it is now: a record found again is delta further on
+    shift = delta << LENGTH_BITS
+
+    def old_summary(n: int, loc: int | None, summary: str | None) -> str | None:
+        if summary is not None or loc is None:
+            return summary
+        if n in texts:
+            return texts[n]
+        return summaries.read(loc + shift)
+
+    conn.create_function("old_summary", 3, old_summary)
+    try:
+        conn.execute(f"{delete_text('old_summary(e.n, e.loc, e.summary)')} WHERE e.n >= ? AND e.n < ?", (first, end))
+    finally:
+        summaries.close()
+    for kind, column in FACET_COLUMNS.items():
+        conn.execute(f"UPDATE facet_counts SET count = count - d.c FROM (SELECT j.value AS v, COUNT(*) AS c FROM "
+                     f"events e, json_each(e.{column}) j WHERE e.n >= ? AND e.n < ? GROUP BY j.value) d "
+                     "WHERE kind = ? AND value = d.v", (first, end, kind))
+    conn.execute("DELETE FROM facet_counts WHERE count <= 0")
+    return int(conn.execute("DELETE FROM events WHERE n >= ? AND n < ?", (first, end)).rowcount)
+
+
+def recover(conn: sqlite3.Connection, rows: list[int]) -> dict[int, str | None] | None:
+    """The summaries these rows went into the full-text index with, put together again from the words it holds
+    for them (one pass over the index); None when a word has no form that the tokenizer makes it again."""
+    if not rows:
+        return {}
+    conn.execute("CREATE TEMP TABLE edited(n INTEGER PRIMARY KEY)")
+    conn.execute("CREATE VIRTUAL TABLE temp.indexed_words USING fts5vocab(main, fts, instance)")
+    try:
+        conn.executemany("INSERT INTO temp.edited VALUES (?)", ((n,) for n in rows))
+        words: dict[int, list[tuple[int, str]]] = {}
+        for doc, offset, term in conn.execute("SELECT doc, offset, term FROM temp.indexed_words "
+                                              "WHERE col = 'summary' AND doc IN temp.edited"):
+            words.setdefault(doc, []).append((offset, term))
+    finally:
+        conn.execute("DROP TABLE temp.indexed_words")
+        conn.execute("DROP TABLE temp.edited")
+    forms = word_forms(conn, {term for found in words.values() for _, term in found})
+    if forms is None:
+        return None
+    texts: dict[int, str | None] = {}
+    for n in rows:
+        found = sorted(words.get(n, ()))
+        if [offset for offset, _ in found] != list(range(len(found))):
+            return None
+        texts[n] = " ".join(forms[term] for _, term in found) or None
+    return texts
+
+
+def word_forms(conn: sqlite3.Connection, terms: set[str]) -> dict[str, str] | None:
+    """For each indexed term, a word that the index's tokenizer turns into it alone; None if one has none."""
+    from chrono.store.writer import TOKENIZER
+
+    forms: dict[str, str] = {}
+    conn.execute(f"CREATE VIRTUAL TABLE temp.probe USING fts5(word, tokenize='{TOKENIZER}')")
+    conn.execute("CREATE VIRTUAL TABLE temp.probe_words USING fts5vocab(temp, probe, instance)")
+    try:
+        for ending in ENDINGS:
+            pending = sorted(terms.difference(forms))
+            if not pending:
+                break
+            conn.execute("DELETE FROM temp.probe")
+            conn.executemany("INSERT INTO temp.probe(rowid, word) VALUES (?, ?)",
+                             ((i, term + ending) for i, term in enumerate(pending)))
+            made: dict[int, list[str]] = {}
+            for doc, term in conn.execute("SELECT doc, term FROM temp.probe_words"):
+                made.setdefault(doc, []).append(term)
+            for i, term in enumerate(pending):
+                if made.get(i) == [term]:
+                    forms[term] = term + ending
+    finally:
+        conn.execute("DROP TABLE temp.probe_words")
+        conn.execute("DROP TABLE temp.probe")
+    return forms if len(forms) == len(terms) else None
