@@ -163,8 +163,11 @@ def main() -> int:
     parser.add_argument("--append", default="1000000:jsonl,1000000:json",
                         help="SIZE:FORMAT,...: the first query after appending 1,000 events vs the cold build "
                              "(add 10000000:jsonl for ten million; '' for none)")
+    parser.add_argument("--edit", default="1000000:jsonl,1000000:json",
+                        help="SIZE:FORMAT,...: the first query after an edit (a summary changed, an event removed or "
+                             "inserted) vs the cold build ('' for none)")
     args = parser.parse_args()
-    sizes = [100000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    sizes = [100000] if args.quick else [int(s) for s in filter(None, args.sizes.split(","))]
     runs = 3 if args.quick else args.runs
     chrono = [chrono_script()]
     jq = shutil.which("jq")
@@ -199,6 +202,9 @@ def main() -> int:
         for spec in filter(None, ([] if args.quick else args.append.split(","))):
             size, kind = spec.split(":")
             measure_append(int(size), kind, chrono, work, rows, notes)
+        for spec in filter(None, ([] if args.quick else args.edit.split(","))):
+            size, kind = spec.split(":")
+            measure_edit(int(size), kind, chrono, work, rows, notes)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
@@ -345,6 +351,53 @@ def measure_append(n: int, kind: str, chrono: list[str], work: Path, rows: list[
     rows.append((f"{n:,} events, {kind.upper()}: first query after appending {APPENDED:,} events vs the cold build",
                  fmt_s(median(times)), fmt_s(cold), f"{median(times) / cold:.3f}x", "<= 0.05x"))
     notes.append(f"{n:,} {kind}: after 3 appends, {count} events; cache info: {info.split(chr(9))[4]}")
+    data.unlink()
+
+
+
+EDITS = (("a summary changed at 90%", 0.9, "summary"), ("an event removed at 90%", 0.9, "remove"),
+         ("an event inserted at 90%", 0.9, "insert"), ("a summary changed at 50%", 0.5, "summary"),
+         ("an event inserted at 50%", 0.5, "insert"))
+
+
+def edit_file(path: Path, fraction: float, how: str, step: int) -> None:
+    """Change the first event that starts after this fraction of the file (one per line, or one line of JSON)."""
+    data = path.read_bytes()
+    start = data.index(b'{"id": "', int(len(data) * fraction))
+    after = data.index(b'{"id": "', start + 1)  # the next event: for JSON, after the ', ' that ends this one
+    if how == "summary":
+        at = data.index(b'"summary": "', start) + len(b'"summary": "')
+        data = data[:at] + b"Edited " + data[at:]
+    elif how == "remove":
+        data = data[:start] + data[after:]
+    else:
+        record = data[start:after]
+        data = data[:start] + b'{"id": "inserted-%d' % step + record[record.index(b'"', 8):] + data[start:]
+    path.write_bytes(data)
+
+
+def measure_edit(n: int, kind: str, chrono: list[str], work: Path, rows: list[tuple[str, str, str, str, str]],
+                 notes: list[str]) -> None:
+    """The first query after each of a few edits, against the cold build of the same file."""
+    source = generate(n, kind)
+    data = work / source.name
+    shutil.copyfile(source, data)
+    env = env_for(str(work / f"edit-{n}-{kind}"))
+    query = [*chrono, "-d", str(data), "search", QUERY, "-f", "tsv"]
+    cold = timed(query, env)
+    for step, (label, fraction, how) in enumerate(EDITS):
+        edit_file(data, fraction, how, step)
+        took = timed(query, env)
+        info = subprocess.run([*chrono, "cache", "info", "-f", "tsv", "--no-header"], env=env, capture_output=True,
+                              text=True, check=False).stdout
+        rows.append((f"{n:,} events, {kind.upper()}: first query after {label} vs the cold build", fmt_s(took),
+                     fmt_s(cold), f"{took / cold:.3f}x", ""))
+        notes.append(f"{n:,} {kind}, {label}: cache info: {info.split(chr(9))[4]}")
+    count = subprocess.run([*chrono, "-d", str(data), "list", "--count"], env=env, capture_output=True, text=True,
+                           check=False).stdout.strip()
+    fresh = subprocess.run([*chrono, "--no-cache", "-d", str(data), "list", "--count"], env=env, capture_output=True,
+                           text=True, check=False).stdout.strip()
+    notes.append(f"{n:,} {kind}: after the edits, {count} events from the cache, {fresh} built afresh")
     data.unlink()
 
 

@@ -137,17 +137,17 @@ def recover(conn: sqlite3.Connection, rows: list[int]) -> dict[int, str | None] 
     for them (one pass over the index); None when a word has no form that the tokenizer makes it again."""
     if not rows:
         return {}
-    conn.execute("CREATE TEMP TABLE edited(n INTEGER PRIMARY KEY)")
+    wanted = set(rows)
+    words: dict[int, list[tuple[int, str]]] = {}
     conn.execute("CREATE VIRTUAL TABLE temp.indexed_words USING fts5vocab(main, fts, instance)")
     try:
-        conn.executemany("INSERT INTO temp.edited VALUES (?)", ((n,) for n in rows))
-        words: dict[int, list[tuple[int, str]]] = {}
-        for doc, offset, term in conn.execute("SELECT doc, offset, term FROM temp.indexed_words "
-                                              "WHERE col = 'summary' AND doc IN temp.edited"):
-            words.setdefault(doc, []).append((offset, term))
+        # A range of rows is the cheapest test per word (about a second per 200,000 events); the column is not.
+        for doc, column, offset, term in conn.execute("SELECT doc, col, offset, term FROM temp.indexed_words "
+                                                      "WHERE doc >= ? AND doc <= ?", (min(rows), max(rows))):
+            if column == "summary" and doc in wanted:
+                words.setdefault(doc, []).append((offset, term))
     finally:
         conn.execute("DROP TABLE temp.indexed_words")
-        conn.execute("DROP TABLE temp.edited")
     forms = word_forms(conn, {term for found in words.values() for _, term in found})
     if forms is None:
         return None

@@ -165,7 +165,9 @@ class _Job:
             return False
         for number, old_size in grown:
             # An edit takes ids away: a derived id of a later file may then be other than a build gives.
-            editable = all(later is not None and later.get("derived") == 0 for later in states[number + 1:])
+            # And with -m, a column that an edit took away may have been the only one a build would find.
+            editable = not options.mapping and all(later is not None and later.get("derived") == 0
+                                                   for later in states[number + 1:])
             plan = _plan(abspaths[number], states[number], old_size, key.split("\n")[number + 1], editable)
             if plan is None:
                 return False
@@ -309,11 +311,12 @@ def _plan(path: str, state: dict[str, Any] | None, old_size: int, key_line: str,
                         os.close(fd)  # the same bytes (touched, or written again as they were): nothing to read
                         return {"fd": None, "state": dict(state, size=size)}
                     end = size - len(closing)
-                    if closing and os.pread(fd, len(closing), end) != closing:
-                        raise ValueError("the file's closing brackets changed")
-                    plan = _part(fd, kind, resume, end, hasher)
+                    if not closing or os.pread(fd, len(closing), end) == closing:
+                        plan = _part(fd, kind, resume, end, hasher)
                     if plan is not None:
                         plan.update(closing=closing, derived=state.get("derived"))
+                    else:
+                        os.close(fd)
                     return plan
                 prefix = hasher.blocks
             edit = find_edit(fd, state, size, prefix) if editable and kind in ("json", "jsonl") else None
