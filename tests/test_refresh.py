@@ -593,3 +593,34 @@ def test_each_indexed_word_has_a_form_that_gives_it_back() -> None:
         conn.execute("DELETE FROM fts")
         conn.execute("INSERT INTO fts VALUES (?)", (form,))
         assert [t for (t,) in conn.execute("SELECT term FROM temp.v")] == [term]
+
+
+def test_many_edits_keep_the_cache_near_the_size_of_a_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    from chrono.read.formats import digest
+
+    monkeypatch.setattr(digest, "BLOCK", 4096)
+    path = tmp_path / "c.jsonl"
+    events = [event(i, f"e{i}", 1930 + i % 4, TITLES[i % 5]) for i in range(4000)]
+    write(path, render("jsonl", events))
+    answers([str(path)], cache=True)
+    rng = random.Random(7)
+    sizes = []
+    for step in range(1, 25):
+        at = rng.randrange(3000, len(events))  # an insert reads all after it: at most half as many as before
+        if step % 3:
+            events[at] = {**events[at], "summary": f"Edit {step}: talks eased, then failed."}
+        else:
+            events.insert(at, event(10000 + step, f"n{step}", 1931, "Treaty signed"))
+        write(path, render("jsonl", events), step)
+        CliRunner().invoke(cli, ["-d", str(path), "list", "--count"], catch_exceptions=False)
+        assert updated(tmp_path)[0].startswith("refreshed"), step
+        (entry,) = (tmp_path / "cache").iterdir()
+        sizes.append(entry.stat().st_size / path.stat().st_size)  # a build at a million events makes 0.74
+    assert answers([str(path)], cache=True) == answers([str(path)], cache=False)
+    (entry,) = (tmp_path / "cache").iterdir()
+    entry.unlink()
+    answers([str(path)], cache=True)
+    assert updated(tmp_path) == ["built"]
+    assert max(sizes) <= 1.25 * entry.stat().st_size / path.stat().st_size, sizes  # then merged and compacted

@@ -33,8 +33,8 @@ COPY_BLOCK = 8 << 20
 # this share of the rows before it: one by one, with their old text taken out first, they cost about twice
 # what a build does.
 AGAIN = 0.5
-# The share of its files' size past which an entry is compacted after a refresh (a build makes about 0.75).
-FULL = 0.9
+# How much larger than a build of as many events an entry may grow by refreshes before it is compacted.
+SLACK = 1.25
 WHITESPACE = b" \t\r\n"
 
 
@@ -210,7 +210,7 @@ class _Job:
             states[number] = _finished(abspaths[number], done[2])
         _update_meta(conn, meta, key, states, added, removed)
         conn.execute("COMMIT")
-        _compact(conn, sum(int(line.split("\t")[1]) for line in key.split("\n")[1:]))
+        _compact(conn, meta, os.fstat(self.fd).st_size)
         conn.close()
         self.conn = None
         if self.in_place:
@@ -536,16 +536,23 @@ def now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def _compact(conn: sqlite3.Connection, files: int) -> None:
-    """Keep the entry smaller than its files: merge the full-text index (which keeps what was taken out of it until
-    then) once the entry is past FULL of them, and give back free pages once they are a quarter of it."""
+def _compact(conn: sqlite3.Connection, meta: dict[str, str], before: int) -> None:
+    """Give back free pages once they are a quarter of the entry, and merge the full-text index (which keeps what
+    was taken out of it until then) once the entry is SLACK times what a build of as many events would make."""
+    import json
+
+    count = int(conn.execute("SELECT value FROM meta WHERE key = 'count'").fetchone()[0])
+    built = json.loads(meta.get("compacted", "null")) or {"bytes": before, "events": int(meta["count"])}
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    size = pages * conn.execute("PRAGMA page_size").fetchone()[0]
-    if size > FULL * files:
+    if pages * conn.execute("PRAGMA page_size").fetchone()[0] > SLACK * built["bytes"] * max(count, 1) / max(
+            built["events"], 1):
         conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
         conn.execute("VACUUM")
+        built = {"bytes": conn.execute("PRAGMA page_count").fetchone()[0]
+                 * conn.execute("PRAGMA page_size").fetchone()[0], "events": count}
     elif conn.execute("PRAGMA freelist_count").fetchone()[0] * 4 > pages:
         conn.execute("VACUUM")
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('compacted', ?)", (json.dumps(built),))
 
 
 def _copy(fd: int, dest: str) -> None:
