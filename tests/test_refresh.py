@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -255,10 +256,7 @@ class Changes(RuleBasedStateMachine):
     def files(self, kinds: list[str], start: list[list[tuple[str | None, int, str]]]) -> None:
         import tempfile
 
-        from chrono.read.formats import digest
-
-        self.block = digest.BLOCK
-        digest.BLOCK = 64  # blocks smaller than these files: an edit is read again from its block
+        self.blocks = set_blocks(6)  # blocks smaller than these files: an edit is read again from its block
         self.dir = Path(tempfile.mkdtemp(prefix="refresh-"))
         os.environ["CHRONO_CACHE_DIR"] = str(self.dir / "cache")
         self.kinds = kinds
@@ -333,10 +331,8 @@ class Changes(RuleBasedStateMachine):
     def teardown(self) -> None:
         import shutil
 
-        from chrono.read.formats import digest
-
-        if hasattr(self, "block"):
-            digest.BLOCK = self.block
+        if hasattr(self, "blocks"):
+            reset_blocks(self.blocks)
         if hasattr(self, "dir"):
             shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -394,6 +390,42 @@ def test_kill_9_during_refreshes_leaves_the_entry_whole(tmp_path: Path) -> None:
         assert (again.returncode, again.stdout, again.stderr) == (0, f"{total}\n".encode(), b"")
         assert [p.suffix for p in cache.iterdir()] == [".sqlite"], "what a killed refresh left is removed"
     assert updated(tmp_path)[0] in ("built", "refreshed +3,000 events")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="kill -9 of a subprocess")
+def test_kill_9_during_edit_refreshes_leaves_the_entry_whole(tmp_path: Path) -> None:
+    import random
+    import signal
+    import subprocess
+    import time
+
+    from conftest import chrono_cmd, subprocess_env
+
+    path = tmp_path / "c.jsonl"
+    events = [event(i, f"e{i}", 1930 + i % 4, TITLES[i % 5]) for i in range(20_000)]  # 4 blocks of 1 MB
+    write(path, render("jsonl", events))
+    env = subprocess_env(CHRONO_CACHE_DIR=str(tmp_path / "cache"), CHRONO_CACHE_MIN_BYTES="0")
+    search = [*chrono_cmd(), "-d", str(path), "search", "tensions", "-f", "ids"]
+    subprocess.run(search, capture_output=True, env=env, check=True)
+    rng = random.Random(23)
+    for step in range(1, 9):
+        at = rng.randrange(12_000, len(events))
+        if step % 3 == 0:
+            events.insert(rng.randrange(18_500, len(events)), event(30_000 + step, f"n{step}", 1931, "Famine"))
+        elif step % 3 == 1:
+            events[at] = {**events[at], "summary": f"Tensions rose again, step {step}."}
+        else:
+            del events[at]
+        write(path, render("jsonl", events), step)
+        proc = subprocess.Popen(search, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        time.sleep(rng.uniform(0.05, 0.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        again = subprocess.run(search, capture_output=True, env=env, timeout=120)
+        fresh = subprocess.run([*chrono_cmd(), "--no-cache", *search[len(chrono_cmd()):]], capture_output=True,
+                               env=env, timeout=120)
+        assert (again.returncode, again.stdout, again.stderr) == (0, fresh.stdout, b"")
+        assert [p.suffix for p in (tmp_path / "cache").iterdir()] == [".sqlite"]
 
 
 def test_a_refresh_writes_the_entry_in_place_unless_it_is_in_use(tmp_path: Path) -> None:
@@ -495,11 +527,31 @@ def test_runs_at_once_on_a_grown_file_all_answer(tmp_path: Path) -> None:
 # Edits ---------------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+def set_blocks(size_bits: int) -> tuple[int, int, int]:
+    """Blocks of 2**size_bits bytes for digests and row numbers (1 MB in use); what they were."""
+    from chrono.read import check
+    from chrono.read.formats import digest
+    from chrono.read.formats.base import LENGTH_BITS, OFFSET_BITS
+
+    was = (digest.BLOCK, check._BLOCK_AT, check._BLOCK_MASK)
+    digest.BLOCK = 1 << size_bits
+    check._BLOCK_AT = LENGTH_BITS + size_bits
+    check._BLOCK_MASK = (1 << (OFFSET_BITS - size_bits)) - 1
+    return was
+
+
+def reset_blocks(was: tuple[int, int, int]) -> None:
+    from chrono.read import check
     from chrono.read.formats import digest
 
-    monkeypatch.setattr(digest, "BLOCK", 256)  # these files span many blocks, as a large file spans many of 1 MB
+    digest.BLOCK, check._BLOCK_AT, check._BLOCK_MASK = was
+
+
+@pytest.fixture
+def small_blocks() -> Iterator[None]:
+    was = set_blocks(8)  # these files span many blocks of 256 bytes, as a large file spans many of 1 MB
+    yield
+    reset_blocks(was)
 
 
 def edited(change: str, events: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -536,7 +588,7 @@ def test_an_edit_is_read_again_from_its_first_changed_block(tmp_path: Path, smal
     how = updated(tmp_path)[0]
     found = re.fullmatch(r"refreshed \+(\d+) events \((\d+) replaced\)", how)
     assert found, how
-    if change in ("summary", "title", "remove"):  # no more records than before: those after the edit keep their rows
+    if change in ("summary", "title", "remove", "insert"):  # the records after the edit keep their rows
         assert int(found[1]) <= 4, how
     assert cached == answers([str(path)], cache=False)
     # and it goes on: records appended after the edit are read alone
@@ -595,12 +647,11 @@ def test_each_indexed_word_has_a_form_that_gives_it_back() -> None:
         assert [t for (t,) in conn.execute("SELECT term FROM temp.v")] == [term]
 
 
-def test_many_edits_keep_the_cache_near_the_size_of_a_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_many_edits_keep_the_cache_near_the_size_of_a_build(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     import random
 
-    from chrono.read.formats import digest
-
-    monkeypatch.setattr(digest, "BLOCK", 4096)
+    was = set_blocks(12)
+    request.addfinalizer(lambda: reset_blocks(was))
     path = tmp_path / "c.jsonl"
     events = [event(i, f"e{i}", 1930 + i % 4, TITLES[i % 5]) for i in range(4000)]
     write(path, render("jsonl", events))

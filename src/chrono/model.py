@@ -24,6 +24,10 @@ INDEX_ROW: tuple[tuple[str, str], ...] = (
 ROW_FIELDS = tuple(name for name, _ in INDEX_ROW)
 # A row's number n: its file's number above this many bits, so that rows added to one file keep their place.
 FILE_SHIFT = 40
+# A record's row number is at least the first of its megabyte's range of 2**BLOCK_ROWS (in its file's): numbers
+# are left free between the megabytes, so that an edit can number the records it adds without renumbering all
+# those after it.
+BLOCK_ROWS = 20
 # Positions in the row of the fields that code outside the writer reads.
 ROW_ID, ROW_SUMMARY, ROW_TAGS, ROW_SOURCES, ROW_LOC = (ROW_FIELDS.index(f) for f in ("id", "summary", "tags", "sources",
                                                                                       "loc"))

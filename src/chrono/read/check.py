@@ -17,8 +17,8 @@ from typing import Any
 
 from chrono.dates.calendars import check_old_style
 from chrono.dates.edtf import DateError, day_span
-from chrono.model import CERTAINTIES, LIST_FIELDS, LIST_SEP, STANDARD
-from chrono.read.formats.base import type_name
+from chrono.model import BLOCK_ROWS, CERTAINTIES, LIST_FIELDS, LIST_SEP, STANDARD
+from chrono.read.formats.base import LENGTH_BITS, OFFSET_BITS, type_name
 from chrono.read.formats.plain import FIELDS, compact_list, compact_sources
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -31,6 +31,9 @@ PRIOR_WEIGHT = 0.5
 MAX_COUNTED_ARRAYS = 50_000
 _QUICK_KEYS = frozenset(("id", "date", "title", "summary", *LIST_FIELDS, "sources"))
 _KNOWN = _QUICK_KEYS | {"date_os"}
+# Where in a packed location (formats.base.pack) the record's megabyte is.
+_BLOCK_AT = LENGTH_BITS + 20
+_BLOCK_MASK = (1 << (OFFSET_BITS - 20)) - 1
 _ID_MATCH = ID_RE.fullmatch
 _KEY_MATCH = SOURCE_KEY_RE.fullmatch
 
@@ -220,8 +223,10 @@ class Checker:
     def __init__(self, strict: bool = False) -> None:
         self.strict = strict
         self.encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-        self.n = 0
-        self.base = 0  # added to n in a row's number: each file's rows are numbered from its own base
+        self.n = 0  # rows made
+        self.base = 0  # the number before the first row of the file being read (see model.FILE_SHIFT)
+        self.at = 0  # the number of the last row made
+        self.by_block = True  # whether a located row's number starts its megabyte's range (model.BLOCK_ROWS)
         # How many events carry each list value, counted per distinct stored array and expanded at the end.
         self.tag_arrays: dict[str, int] = {}
         self.people_arrays: dict[str, int] = {}
@@ -291,9 +296,8 @@ class Checker:
         prior = _prior(sources) if len(sources) > 1 else 1.0
         if not self.overflow:
             self._count(tags, people, places)
-        self.n += 1
         return (  # in the order of model.ROW_FIELDS
-            self.base + self.n, eid, date, date_os, span[0], span[1], span[2], os_md, prior, title, summary,
+            self.number(loc), eid, date, date_os, span[0], span[1], span[2], os_md, prior, title, summary,
             tags, people, places, aliases, sources_json, encode(rest) if rest else None, loc,
         ), problems
 
@@ -379,10 +383,20 @@ class Checker:
         """The row of a quick event (no Old Style date, no other fields), counted."""
         if not self.overflow:
             self._count(tags, people, places)
-        self.n += 1
         # In the order of model.ROW_FIELDS.
-        return (self.base + self.n, eid, date, None, span[0], span[1], span[2], None, prior, title, summary,
+        return (self.number(loc), eid, date, None, span[0], span[1], span[2], None, prior, title, summary,
                 tags, people, places, aliases, sources, None, loc)
+
+    def number(self, loc: int | None) -> int:
+        """The next row's number: one after the last, or the first of its record's megabyte if that is more."""
+        self.n += 1
+        at = self.at + 1
+        if loc is not None and self.by_block:
+            first = self.base + (((loc >> _BLOCK_AT) & _BLOCK_MASK) << BLOCK_ROWS)
+            if first > at:
+                at = first
+        self.at = at
+        return at
 
     def _count(self, tags: str, people: str, places: str) -> None:
         counter = self.tag_arrays

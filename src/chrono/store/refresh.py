@@ -379,8 +379,9 @@ def _edited(conn: sqlite3.Connection, writer: Writer, meta: dict[str, str], numb
             name: tuple[str, str], options: LoadOptions) -> Done | None:
     """Read an edited file again from the end of the last record before its first changed block (see edits.py).
 
-    When the records the edit touched are no more than they were, and the file has no derived ids, only they are
-    read: the records after them (found again, shifted) keep their rows. Else every record after the mark is.
+    When the records the edit touched have numbers free for them before the records after them (found again,
+    shifted), and the file has no derived ids, only they are read, and the records after them keep their rows.
+    Else every record after the mark is.
     """
     from chrono.model import ROW_LOC
     from chrono.read.formats.base import LENGTH_BITS, OFFSET_BITS, pack, unpack
@@ -407,10 +408,10 @@ def _edited(conn: sqlite3.Connection, writer: Writer, meta: dict[str, str], numb
         region = _part(fd, kind, resume, at + length, _prefix(fd, plan, resume)) \
             if at + length - resume <= REGION else None
         rows: list[tuple[Any, ...]] = []
-        read = None if region is None else _read(conn, rows.extend, number, region, name, last, moved, options)
-        before = conn.execute("SELECT COUNT(*) FROM events WHERE n > ? AND n < ?", (last, moved)).fetchone()[0]
+        read = None if region is None else _read(conn, rows.extend, number, region, name, last, moved, options,
+                                                  dense=True)
         if read is not None and region is not None and rows and rows[-1][ROW_LOC] == pack(number, at, length) \
-                and len(rows) - 1 <= before:
+                and (len(rows) == 1 or rows[-2][0] < moved):  # numbers free for them before the rows kept
             rows.pop()  # the first record found again: it keeps its row
             removed = remove_rows(conn, meta, number, last + 1, moved, edit["found"], edit["delta"])
             if removed is None:
@@ -426,8 +427,10 @@ def _edited(conn: sqlite3.Connection, writer: Writer, meta: dict[str, str], numb
                      "resume": None if plan["resume"] is None else plan["resume"] + edit["delta"],
                      "derived": _derived(plan, read[0])}
             return len(rows), removed, state
-    rows_after = conn.execute("SELECT COUNT(*) FROM events WHERE n > ? AND n < ?", (last, stop_row)).fetchone()[0]
-    if rows_after > (last - (number << FILE_SHIFT)) * AGAIN:
+    rows_after, rows_before = conn.execute("SELECT COUNT(*) FILTER (WHERE n > ?), COUNT(*) FILTER (WHERE n <= ?) "
+                                           "FROM events WHERE n >= ? AND n < ?",
+                                           (last, last, number << FILE_SHIFT, stop_row)).fetchone()
+    if rows_after > rows_before * AGAIN:
         return None  # reading them one by one costs more than a build that reads and writes at once
     removed = remove_rows(conn, meta, number, last + 1, stop_row, edit["found"], edit["delta"])
     part = _part(fd, kind, resume, end, _prefix(fd, plan, resume))
@@ -456,7 +459,7 @@ def _prefix(fd: int, plan: dict[str, Any], resume: int) -> Any:
 
 
 def _read(conn: sqlite3.Connection, sink: Any, number: int, plan: dict[str, Any], name: tuple[str, str], last: int,
-          below: int | None, options: LoadOptions) -> tuple[ScanResult, Reader] | None:
+          below: int | None, options: LoadOptions, dense: bool = False) -> tuple[ScanResult, Reader] | None:
     """Read the records of a part of a file as a fresh build would, numbered after row last, into sink."""
     from chrono.read.formats import reader_for
     from chrono.read.formats.stream import TextStream
@@ -465,7 +468,7 @@ def _read(conn: sqlite3.Connection, sink: Any, number: int, plan: dict[str, Any]
     stream = TextStream(name[0], name[1], source=plan["part"])
     reader = reader_for(plan["kind"], stream)
     reader.origin = plan["origin"]
-    result = scan_appended([Appended(reader, number, last, below)], sink, options, _holder(conn))
+    result = scan_appended([Appended(reader, number, last, below, dense)], sink, options, _holder(conn))
     if result.problems or (plan["kind"] == "json" and reader.current < 0):  # type: ignore[attr-defined]
         return None  # (a comma and no event: a build says what is wrong)
     return result, reader
