@@ -411,12 +411,14 @@ def _edited(conn: sqlite3.Connection, writer: Writer, meta: dict[str, str], numb
         read = None if region is None else _read(conn, rows.extend, number, region, name, last, moved, options,
                                                   dense=True)
         if read is not None and region is not None and rows and rows[-1][ROW_LOC] == pack(number, at, length) \
-                and (len(rows) == 1 or rows[-2][0] < moved):  # numbers free for them before the rows kept
+                and len(rows) - 1 <= moved - last - 1:  # numbers free for them before the rows kept
             rows.pop()  # the first record found again: it keeps its row
             removed = remove_rows(conn, meta, number, last + 1, moved, edit["found"], edit["delta"])
             if removed is None:
                 return None
-            writer.add(rows)
+            # Spread over the numbers free, so that a later edit here finds numbers free too.
+            step = (moved - last - 1) // (len(rows) + 1)
+            writer.add([(last + step * i, *row[1:]) for i, row in enumerate(rows, 1)])
             _count_facets(conn, last, moved)
             conn.execute("UPDATE events SET loc = loc + ? WHERE n >= ? AND n < ? AND loc IS NOT NULL",
                          (edit["delta"] << LENGTH_BITS, moved, stop_row))
