@@ -31,7 +31,7 @@ PRIOR_WEIGHT = 0.5
 MAX_COUNTED_ARRAYS = 50_000
 _QUICK_KEYS = frozenset(("id", "date", "title", "summary", *LIST_FIELDS, "sources"))
 _KNOWN = _QUICK_KEYS | {"date_os"}
-# Where in a packed location (formats.base.pack) the record's megabyte is.
+# Where in a packed location (formats.base.pack) the record's megabyte is: its offset's bits above 20.
 _BLOCK_AT = LENGTH_BITS + 20
 _BLOCK_MASK = (1 << (OFFSET_BITS - 20)) - 1
 _ID_MATCH = ID_RE.fullmatch
@@ -226,7 +226,6 @@ class Checker:
         self.n = 0  # rows made
         self.base = 0  # the number before the first row of the file being read (see model.FILE_SHIFT)
         self.at = 0  # the number of the last row made
-        self.by_block = True  # whether a located row's number starts its megabyte's range (model.BLOCK_ROWS)
         # How many events carry each list value, counted per distinct stored array and expanded at the end.
         self.tag_arrays: dict[str, int] = {}
         self.people_arrays: dict[str, int] = {}
@@ -391,7 +390,7 @@ class Checker:
         """The next row's number: one after the last, or the first of its record's megabyte if that is more."""
         self.n += 1
         at = self.at + 1
-        if loc is not None and self.by_block:
+        if loc is not None:
             first = self.base + (((loc >> _BLOCK_AT) & _BLOCK_MASK) << BLOCK_ROWS)
             if first > at:
                 at = first

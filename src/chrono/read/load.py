@@ -371,15 +371,13 @@ class SeenIds(set[str]):
 
 @dataclass
 class Appended:
-    """Records added to a file already indexed: a reader over the new bytes, the file's number, its last row, the
-    row from which the index's ids are not theirs to avoid (by default, the next file's first), and how to number
-    them."""
+    """Records added to a file already indexed: a reader over the new bytes, the file's number, its last row, and
+    the row from which the index's ids are not theirs to avoid (by default, the next file's first)."""
 
     reader: Reader
     number: int
     last_row: int
     below: int | None = None
-    dense: bool = False  # numbered one after another (between rows kept), not from their megabytes' ranges
 
 
 def scan_appended(parts: list[Appended], sink: Sink, options: LoadOptions,
@@ -404,7 +402,6 @@ def scan_appended(parts: list[Appended], sink: Sink, options: LoadOptions,
             seen.below = base + (1 << FILE_SHIFT) if part.below is None else part.below
             loader.checker.base = base
             loader.checker.at = part.last_row
-            loader.checker.by_block = not part.dense
             first = loader.checker.n
             try:
                 loader.records(part.reader, part.number)

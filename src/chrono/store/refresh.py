@@ -408,8 +408,7 @@ def _edited(conn: sqlite3.Connection, writer: Writer, meta: dict[str, str], numb
         region = _part(fd, kind, resume, at + length, _prefix(fd, plan, resume)) \
             if at + length - resume <= REGION else None
         rows: list[tuple[Any, ...]] = []
-        read = None if region is None else _read(conn, rows.extend, number, region, name, last, moved, options,
-                                                  dense=True)
+        read = None if region is None else _read(conn, rows.extend, number, region, name, last, moved, options)
         if read is not None and region is not None and rows and rows[-1][ROW_LOC] == pack(number, at, length) \
                 and len(rows) - 1 <= moved - last - 1:  # numbers free for them before the rows kept
             rows.pop()  # the first record found again: it keeps its row
@@ -461,7 +460,7 @@ def _prefix(fd: int, plan: dict[str, Any], resume: int) -> Any:
 
 
 def _read(conn: sqlite3.Connection, sink: Any, number: int, plan: dict[str, Any], name: tuple[str, str], last: int,
-          below: int | None, options: LoadOptions, dense: bool = False) -> tuple[ScanResult, Reader] | None:
+          below: int | None, options: LoadOptions) -> tuple[ScanResult, Reader] | None:
     """Read the records of a part of a file as a fresh build would, numbered after row last, into sink."""
     from chrono.read.formats import reader_for
     from chrono.read.formats.stream import TextStream
@@ -470,7 +469,7 @@ def _read(conn: sqlite3.Connection, sink: Any, number: int, plan: dict[str, Any]
     stream = TextStream(name[0], name[1], source=plan["part"])
     reader = reader_for(plan["kind"], stream)
     reader.origin = plan["origin"]
-    result = scan_appended([Appended(reader, number, last, below, dense)], sink, options, _holder(conn))
+    result = scan_appended([Appended(reader, number, last, below)], sink, options, _holder(conn))
     if result.problems or (plan["kind"] == "json" and reader.current < 0):  # type: ignore[attr-defined]
         return None  # (a comma and no event: a build says what is wrong)
     return result, reader
