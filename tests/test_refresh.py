@@ -614,6 +614,22 @@ def test_events_inserted_again_and_again_at_one_place_keep_the_rows_after_them(t
     assert answers([str(path)], cache=True) == answers([str(path)], cache=False)
 
 
+@pytest.mark.parametrize("kind", ["jsonl", "json"])
+def test_an_id_an_edit_takes_away_is_free_for_the_records_it_reads(tmp_path: Path, small_blocks: None,
+                                                                   kind: str) -> None:
+    path = tmp_path / f"c{SUFFIX[kind]}"
+    events = [event(i, f"e{i}", 1930 + i % 4, TITLES[i % 5]) for i in range(60)]
+    events[50] = event(50, "famine-1931", 1931, "Famine")
+    write(path, render(kind, events))
+    answers([str(path)], cache=True)
+    events[50] = event(50, None, 1931, "Famine")  # its id is now derived: famine-1931, free again
+    write(path, render(kind, events), 1)
+    cached = answers([str(path)], cache=True)
+    assert updated(tmp_path)[0].startswith("refreshed")
+    assert cached == answers([str(path)], cache=False)
+    assert "famine-1931-2" not in cached[1][1] and '"famine-1931"' in cached[1][1]
+
+
 def test_an_edit_at_the_start_or_before_derived_ids_of_a_later_file_builds(tmp_path: Path,
                                                                            small_blocks: None) -> None:
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"

@@ -408,7 +408,8 @@ def _edited(conn: sqlite3.Connection, writer: Writer, meta: dict[str, str], numb
         region = _part(fd, kind, resume, at + length, _prefix(fd, plan, resume)) \
             if at + length - resume <= REGION else None
         rows: list[tuple[Any, ...]] = []
-        read = None if region is None else _read(conn, rows.extend, number, region, name, last, moved, options)
+        # Its derived ids avoid the ids before it (the rows it replaces are still in the index).
+        read = None if region is None else _read(conn, rows.extend, number, region, name, last, last + 1, options)
         if read is not None and region is not None and rows and rows[-1][ROW_LOC] == pack(number, at, length) \
                 and len(rows) - 1 <= moved - last - 1:  # numbers free for them before the rows kept
             rows.pop()  # the first record found again: it keeps its row
