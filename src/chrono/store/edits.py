@@ -22,9 +22,17 @@ from chrono.read.formats.base import LENGTH_BITS, OFFSET_BITS, pack, unpack
 if TYPE_CHECKING:
     import sqlite3
 
+    from chrono.model import LoadOptions
+    from chrono.store.parts import Done
+    from chrono.store.writer import Writer
+
 DIGEST = 32  # bytes of a block's digest
 # The most bytes of records an edit may touch for the records after them to keep their rows (read in memory).
 REGION = 32 << 20
+# An edit reads every record after it again (when those records cannot keep their rows) only if they are at most
+# this share of the rows before it: one by one, with their old text taken out first, they cost about twice
+# what a build does.
+AGAIN = 0.5
 # Endings tried to find a word that the tokenizer turns into a given stem ('eas' is not its own stem: 'eased' is).
 ENDINGS = ("", "e", "ed", "ing", "s", "es", "er", "y", "al", "ly", "ion", "ation")
 
@@ -185,3 +193,86 @@ def word_forms(conn: sqlite3.Connection, terms: set[str]) -> dict[str, str] | No
         conn.execute("DROP TABLE temp.probe_words")
         conn.execute("DROP TABLE temp.probe")
     return forms if len(forms) == len(terms) else None
+
+
+def edited(conn: sqlite3.Connection, writer: Writer, meta: dict[str, str], number: int, plan: dict[str, Any],
+           name: tuple[str, str], options: LoadOptions) -> Done | None:
+    """Read an edited file again from the end of the last record before its first changed block.
+
+    When the records the edit touched have numbers free for them before the records after them (found again,
+    shifted), and the file has no derived ids, only they are read, and the records after them keep their rows.
+    Else every record after the mark is.
+    """
+    from chrono.model import ROW_LOC
+    from chrono.read.formats.digest import hash_range
+    from chrono.store.parts import count_facets, derived_after, part_state, plan_part, read_part
+
+    edit, fd, kind, size = plan["edit"], plan["fd"], plan["kind"], plan["size"]
+    stop_row = (number + 1) << FILE_SHIFT
+    marked = mark(conn, number, edit["block"] * digest.BLOCK)
+    if marked is None:
+        return None
+    last, resume = marked
+    if kind == "jsonl" and os.pread(fd, 1, resume - 1) not in (b"\n", b"\r"):
+        return None
+    end = size - len(plan["closing"])
+    if plan["closing"] and os.pread(fd, len(plan["closing"]), end) != plan["closing"]:
+        return None
+    limit = pack(number, min(edit["found"], (1 << OFFSET_BITS) - 1), 0)
+    first = conn.execute("SELECT n, loc FROM events WHERE n > ? AND n < ? AND loc >= ? ORDER BY n LIMIT 1",
+                         (last, stop_row, limit)).fetchone()
+    if first is not None and plan["derived"] == 0:
+        moved, (_, at, length) = first[0], unpack(first[1])
+        at += edit["delta"]
+        region = plan_part(fd, kind, resume, at + length, _prefix(fd, plan, resume)) \
+            if at + length - resume <= REGION else None
+        rows: list[tuple[Any, ...]] = []
+        # Its derived ids avoid the ids before it (the rows it replaces are still in the index).
+        read = None if region is None else read_part(conn, rows.extend, number, region, name, last, last + 1, options)
+        if region is not None and read is None:
+            return None  # a problem in the records it touched: a build says where
+        if read is not None and region is not None and rows and rows[-1][ROW_LOC] == pack(number, at, length) \
+                and len(rows) - 1 <= moved - last - 1:  # numbers free for them before the rows kept
+            rows.pop()  # the first record found again: it keeps its row
+            removed = remove_rows(conn, meta, number, last + 1, moved, edit["found"], edit["delta"])
+            if removed is None:
+                return None
+            # Spread over the numbers free, so that a later edit here finds numbers free too.
+            step = (moved - last - 1) // (len(rows) + 1)
+            writer.add([(last + step * i, *row[1:]) for i, row in enumerate(rows, 1)])
+            count_facets(conn, last, moved)
+            conn.execute("UPDATE events SET loc = loc + ? WHERE n >= ? AND n < ? AND loc IS NOT NULL",
+                         (edit["delta"] << LENGTH_BITS, moved, stop_row))
+            hash_range(fd, region["hasher"], at + length, end)
+            state = {"kind": kind, "size": size, "hasher": region["hasher"], "closing": plan["closing"],
+                     "resume": None if plan["resume"] is None else plan["resume"] + edit["delta"],
+                     "derived": derived_after(plan, read[0])}
+            return len(rows), removed, state
+    rows_after, rows_before = conn.execute("SELECT COUNT(*) FILTER (WHERE n > ?), COUNT(*) FILTER (WHERE n <= ?) "
+                                           "FROM events WHERE n >= ? AND n < ?",
+                                           (last, last, number << FILE_SHIFT, stop_row)).fetchone()
+    if rows_after > rows_before * AGAIN:
+        return None  # reading them one by one costs more than a build that reads and writes at once
+    removed = remove_rows(conn, meta, number, last + 1, stop_row, edit["found"], edit["delta"])
+    part = plan_part(fd, kind, resume, end, _prefix(fd, plan, resume))
+    if removed is None or part is None:
+        return None
+    part["closing"] = plan["closing"]
+    read = read_part(conn, writer.add, number, part, name, last, None, options)
+    if read is None:
+        return None
+    count_facets(conn, last, stop_row)
+    return read[0].count, removed, part_state(part, read[1], derived_after(plan, read[0]))
+
+
+def _prefix(fd: int, plan: dict[str, Any], resume: int) -> Any:
+    """A digest that has taken a file's bytes before resume (which lie in blocks that did not change)."""
+    from chrono.read.formats.digest import TreeHash, hash_range
+
+    hasher = TreeHash()
+    digests = bytes.fromhex(plan["blocks"])
+    whole = resume // digest.BLOCK
+    for i in range(whole):
+        hasher.add_block(digests[i * DIGEST:(i + 1) * DIGEST])
+    hash_range(fd, hasher, whole * digest.BLOCK, resume)
+    return hasher
