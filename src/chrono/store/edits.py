@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 DIGEST = 32  # bytes of a block's digest
 # The most bytes of records an edit may touch for the records after them to keep their rows (read in memory).
 REGION = 32 << 20
+LENGTH_MASK = (1 << LENGTH_BITS) - 1  # a row's loc without a length: a table's, whose summary the index keeps
 # An edit reads every record after it again (when those records cannot keep their rows) only if they are at most
 # this share of the rows before it: one by one, with their old text taken out first, they cost about twice
 # what a build does.
@@ -85,15 +86,22 @@ def _digest(fd: int, start: int, length: int) -> bytes:
 
 
 def mark(conn: sqlite3.Connection, number: int, before: int) -> tuple[int, int] | None:
-    """The last row of file #number whose record ends by offset before, and where that record ends."""
+    """The last row of file #number whose record ends by offset before, and where that record ends.
+
+    A table's rows say only where they start: there, the row kept is the one before the last row that starts
+    by before, and it ends where that row starts.
+    """
     base = number << FILE_SHIFT
-    low, high = pack(number, 0, 0), pack(number, min(before, (1 << OFFSET_BITS) - 1), 0)
+    low, high = pack(number, 0, 0), pack(number, min(before, (1 << OFFSET_BITS) - 1) + 1, 0)
     if low is None or high is None:
         return None
     rows = conn.execute("SELECT n, loc FROM events WHERE n >= ? AND n < ? AND loc >= ? AND loc < ? ORDER BY n DESC",
                         (base, base + (1 << FILE_SHIFT), low, high))
     for n, loc in rows:
         _, offset, length = unpack(loc)
+        if not length:
+            last = conn.execute("SELECT max(n) FROM events WHERE n >= ? AND n < ?", (base, n)).fetchone()[0]
+            return (base if last is None else last), offset
         if offset + length <= before:
             return n, offset + length
     return None
@@ -112,8 +120,8 @@ def remove_rows(conn: sqlite3.Connection, meta: dict[str, str], number: int, fir
     from chrono.store.writer import delete_text
 
     limit = pack(number, min(found, (1 << OFFSET_BITS) - 1), 0)
-    lost = [n for (n,) in conn.execute("SELECT n FROM events WHERE n >= ? AND n < ? AND loc IS NOT NULL AND loc < ?",
-                                       (first, end, limit))]
+    lost = [n for (n,) in conn.execute("SELECT n FROM events WHERE n >= ? AND n < ? AND loc < ? AND loc & ? != 0 "
+                                       "AND summary IS NULL", (first, end, limit, LENGTH_MASK))]
     texts = recover(conn, lost)
     if texts is None:
         return None
@@ -121,7 +129,7 @@ def remove_rows(conn: sqlite3.Connection, meta: dict[str, str], number: int, fir
     shift = delta << LENGTH_BITS
 
     def old_summary(n: int, loc: int | None, summary: str | None) -> str | None:
-        if summary is not None or loc is None:
+        if summary is not None or loc is None or not loc & LENGTH_MASK:
             return summary
         if n in texts:
             return texts[n]
@@ -213,7 +221,7 @@ def edited(conn: sqlite3.Connection, writer: Writer, meta: dict[str, str], numbe
     if marked is None:
         return None
     last, resume = marked
-    if kind == "jsonl" and os.pread(fd, 1, resume - 1) not in (b"\n", b"\r"):
+    if kind != "json" and os.pread(fd, 1, resume - 1) not in (b"\n", b"\r"):
         return None
     end = size - len(plan["closing"])
     if plan["closing"] and os.pread(fd, len(plan["closing"]), end) != plan["closing"]:
@@ -224,16 +232,20 @@ def edited(conn: sqlite3.Connection, writer: Writer, meta: dict[str, str], numbe
     if first is not None and plan["derived"] == 0:
         moved, (_, at, length) = first[0], unpack(first[1])
         at += edit["delta"]
-        region = plan_part(fd, kind, resume, at + length, _prefix(fd, plan, resume)) \
-            if at + length - resume <= REGION else None
+        # The records touched and the first found again (a table's rows say only where they start: up to it).
+        stop = at + length if length else at
+        region = plan_part(fd, kind, resume, stop, _prefix(fd, plan, resume)) \
+            if stop - resume <= REGION and (length or os.pread(fd, 1, at - 1) in (b"\n", b"\r")) else None
         rows: list[tuple[Any, ...]] = []
         # Its derived ids avoid the ids before it (the rows it replaces are still in the index).
         read = None if region is None else read_part(conn, rows.extend, number, region, name, last, last + 1, options)
         if region is not None and read is None:
             return None  # a problem in the records it touched: a build says where
-        if read is not None and region is not None and rows and rows[-1][ROW_LOC] == pack(number, at, length) \
-                and len(rows) - 1 <= moved - last - 1:  # numbers free for them before the rows kept
+        if length and rows and rows[-1][ROW_LOC] == pack(number, at, length):
             rows.pop()  # the first record found again: it keeps its row
+        elif length:
+            read = None
+        if read is not None and region is not None and len(rows) <= moved - last - 1:  # numbers free for them
             removed = remove_rows(conn, meta, number, last + 1, moved, edit["found"], edit["delta"])
             if removed is None:
                 return None

@@ -284,8 +284,8 @@ def _plan(path: str, state: dict[str, Any] | None, old_size: int, key_line: str,
                         os.close(fd)
                     return plan
                 prefix = hasher.blocks
-            edit = find_edit(fd, state, size, prefix) if editable and kind in ("json", "jsonl") else None
-            if edit is not None and (kind == "jsonl" or resume is not None):
+            edit = find_edit(fd, state, size, prefix) if editable else None
+            if edit is not None and (kind != "json" or resume is not None):
                 plan = {"fd": fd, "kind": kind, "edit": edit, "closing": closing, "size": size,
                         "blocks": state["blocks"], "resume": resume, "derived": state.get("derived")}
         if plan is None:

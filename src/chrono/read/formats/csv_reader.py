@@ -8,7 +8,7 @@ from typing import Any
 from chrono.errors import DataError
 from chrono.model import FORMULA_STARTS
 from chrono.read.formats.base import Problem, Reader
-from chrono.read.formats.stream import MAX_RECORD, TextStream
+from chrono.read.formats.stream import MAX_RECORD, TextStream, utf8_length
 
 
 def sniff_delimiter(header: str) -> str:
@@ -45,6 +45,8 @@ class CsvReader(Reader):
         self.line = 0
         self.row_size = 0  # characters of the row being read so far (a row may span lines), and its first line
         self.row_line = 1
+        self.consumed = 0  # bytes of the lines the rows so far were read from, and where the last row starts
+        self.row_at = 0
 
     def _rows(self) -> Any:
         import csv
@@ -56,12 +58,14 @@ class CsvReader(Reader):
 
         def all_lines() -> Iterator[str]:
             if first:
+                self.consumed = self.stream.bom + utf8_length(first)
                 yield first
             for line in lines:
                 self.row_size += len(line)
                 if self.row_size > MAX_RECORD:
                     raise DataError([f"{self.name}:{self.row_line}:1: a row longer than {MAX_RECORD >> 20} MB; check "
                                      "the quotes before this row (chrono reads rows of up to 16 MB)"])
+                self.consumed += utf8_length(line)
                 yield line
 
         return csv.reader(all_lines(), delimiter=delimiter, doublequote=True, quotechar='"',
@@ -92,6 +96,7 @@ class CsvReader(Reader):
         width = len(columns)
         while True:
             start = rows.line_num + 1
+            at = self.consumed
             try:
                 row = next(rows)
             except StopIteration:
@@ -117,11 +122,17 @@ class CsvReader(Reader):
                     continue
             self.current += 1
             self.line = start
+            self.row_at = at
             yield {k: unguard(v) for k, v in zip(columns, row, strict=True) if v and not v.isspace()}
 
     def resume(self) -> int | None:
         """The end of the file, when its last line ended (lines added after it are rows of their own)."""
         return self.stream.bytes_read if self.stream.last in (b"\n", b"\r") else None
+
+    def extent(self) -> tuple[int, int] | None:
+        """Where the row being read starts, and no length: a row is not read back alone (it needs its header), so
+        the index keeps its summary (store.writer)."""
+        return self.row_at, 0
 
     def where(self, record: int | None, key: str | None = None) -> tuple[int, int]:
         """The line of the row being read and the number of the column in it."""
