@@ -708,3 +708,12 @@ def test_many_edits_keep_the_cache_near_the_size_of_a_build(tmp_path: Path, requ
     answers([str(path)], cache=True)
     assert updated(tmp_path) == ["built"]
     assert max(sizes) <= 1.25 * entry.stat().st_size / path.stat().st_size, sizes  # then merged and compacted
+
+
+def test_a_table_row_without_a_summary_has_none_from_the_cache(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    write(path, "id,date,title\n" + "".join(f"e{i},1930,Event {i}\n" for i in range(50)))
+    argv = ["-d", str(path), "show", "e7", "-f", "json"]
+    cached = CliRunner().invoke(cli, argv, catch_exceptions=False)
+    assert (cached.exit_code, cached.stderr) == (0, "")
+    assert cached.stdout == CliRunner().invoke(cli, ["--no-cache", *argv], catch_exceptions=False).stdout
