@@ -8,6 +8,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -717,3 +718,44 @@ def test_a_table_row_without_a_summary_has_none_from_the_cache(tmp_path: Path) -
     cached = CliRunner().invoke(cli, argv, catch_exceptions=False)
     assert (cached.exit_code, cached.stderr) == (0, "")
     assert cached.stdout == CliRunner().invoke(cli, ["--no-cache", *argv], catch_exceptions=False).stdout
+
+
+def scale_text(kind: str, events: list[dict[str, Any]]) -> str:
+    """The events of test_cache.synthetic as a file of this format, written as a program would write it."""
+    if kind == "json":
+        return json.dumps({"events": events})
+    if kind == "jsonl":
+        return "".join(json.dumps(e) + "\n" for e in events)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="," if kind == "csv" else "\t", lineterminator="\n")
+    writer.writerow(["id", "date", "title", "summary", "tags", "people", "sources"])
+    for e in events:
+        writer.writerow([e["id"], e["date"], e["title"], e["summary"], ";".join(e["tags"]), ";".join(e["people"]),
+                         e["sources"][0]["title"]])
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "json", "csv", "tsv"])
+def test_a_hundred_thousand_events_answer_twenty_queries_as_a_build_after_appends_and_edits(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    from test_cache import SCALE_QUERIES, synthetic
+
+    events = json.loads(synthetic(tmp_path / "s.json", 101_000).read_text(encoding="utf-8"))["events"]
+    path = tmp_path / f"c.{kind}"
+    write(path, scale_text(kind, events[:100_000]))
+    runner = CliRunner()
+    monkeypatch.setenv("CHRONO_CACHE_DIR", str(tmp_path / "kept"))
+    assert runner.invoke(cli, ["-d", str(path), "list", "--count"]).stdout == "100000\n"
+    edited = list(events)
+    edited.insert(70_000, {**events[70_000], "id": "inserted", "title": "Inserted kirov"})
+    edited[50_000] = {**events[50_000], "summary": "An edited summary: the kirov treaty."}
+    for step, (now, how) in enumerate(((events, "refreshed +1,000 events"), (edited, "refreshed +")), 1):
+        write(path, scale_text(kind, now), step)
+        kept = [runner.invoke(cli, ["-d", str(path), *args, *([] if "-f" in args else ["-f", "ids"])])
+                for args in SCALE_QUERIES]
+        assert updated(tmp_path)[0].startswith(how), updated(tmp_path)
+        monkeypatch.setenv("CHRONO_CACHE_DIR", str(tmp_path / f"fresh{step}"))
+        for args, cached in zip(SCALE_QUERIES, kept, strict=True):
+            built = runner.invoke(cli, ["-d", str(path), *args, *([] if "-f" in args else ["-f", "ids"])])
+            assert (cached.exit_code, cached.stdout) == (built.exit_code, built.stdout), args
+        monkeypatch.setenv("CHRONO_CACHE_DIR", str(tmp_path / "kept"))
