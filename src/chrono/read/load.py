@@ -270,10 +270,7 @@ class _Loader:
 def file_state(reader: Reader, hasher: Any, size: int, derived: int | None) -> dict[str, Any]:
     """What a refresh of a read file checks and goes on from (see store.refresh): its bytes and their digests,
     where appended records would start, and how many of its ids were derived (None: not known)."""
-    from chrono.read.formats.digest import BLOCK
-
-    return {"kind": reader.kind, "size": size, "digest": hasher.hexdigest(), "resume": reader.resume(),
-            "block": BLOCK, "blocks": hasher.digests().hex(), "derived": derived}
+    return {"kind": reader.kind, "size": size, "resume": reader.resume(), **hasher.state(), "derived": derived}
 
 
 def derived_clash(result: ScanResult, repeated: list[str]) -> bool:

@@ -12,9 +12,7 @@ import os
 from typing import Any
 
 from chrono.read.check import summary_text
-from chrono.read.formats.base import LENGTH_BITS, unpack
-
-_LENGTH_MASK = (1 << LENGTH_BITS) - 1
+from chrono.read.formats.base import LENGTH_MASK, unpack
 
 
 class Summaries:
@@ -41,7 +39,7 @@ class Summaries:
 
     def __call__(self, loc: int | None) -> str | None:
         """The summary of the record at loc (an SQL function: cold(e.loc))."""
-        if loc is None or not loc & _LENGTH_MASK:
+        if loc is None or not loc & LENGTH_MASK:
             return None  # (a table's row: the index keeps its summary)
         try:
             return self.read(loc)

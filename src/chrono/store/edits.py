@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from chrono.model import FILE_SHIFT
 from chrono.read.formats import digest
-from chrono.read.formats.base import LENGTH_BITS, OFFSET_BITS, pack, unpack
+from chrono.read.formats.base import LENGTH_BITS, LENGTH_MASK, OFFSET_BITS, pack, unpack
 
 if TYPE_CHECKING:
     import sqlite3
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 DIGEST = 32  # bytes of a block's digest
 # The most bytes of records an edit may touch for the records after them to keep their rows (read in memory).
 REGION = 32 << 20
-LENGTH_MASK = (1 << LENGTH_BITS) - 1  # a row's loc without a length: a table's, whose summary the index keeps
 # An edit reads every record after it again (when those records cannot keep their rows) only if they are at most
 # this share of the rows before it: one by one, with their old text taken out first, they cost about twice
 # what a build does.
@@ -50,8 +49,7 @@ def find_edit(fd: int, state: dict[str, Any], size: int, prefix: list[bytes]) ->
     if state.get("block") != block or "blocks" not in state:
         return None
     old_size = state["size"]
-    stored = bytes.fromhex(state["blocks"])
-    old = [stored[i:i + DIGEST] for i in range(0, len(stored), DIGEST)]
+    old = stored_blocks(state["blocks"])
     if len(old) != -(-old_size // block):
         return None
     shared = min(old_size, size) // block
@@ -76,6 +74,12 @@ def find_edit(fd: int, state: dict[str, Any], size: int, prefix: list[bytes]) ->
                 break
             found = first + 1 + i
     return {"block": first, "delta": delta, "found": min(found * block, old_size)}
+
+
+def stored_blocks(digests: str) -> list[bytes]:
+    """The block digests a file's state keeps (as hex), one by one."""
+    stored = bytes.fromhex(digests)
+    return [stored[i:i + DIGEST] for i in range(0, len(stored), DIGEST)]
 
 
 def _digest(fd: int, start: int, length: int) -> bytes:
@@ -282,9 +286,8 @@ def _prefix(fd: int, plan: dict[str, Any], resume: int) -> Any:
     from chrono.read.formats.digest import TreeHash, hash_range
 
     hasher = TreeHash()
-    digests = bytes.fromhex(plan["blocks"])
     whole = resume // digest.BLOCK
-    for i in range(whole):
-        hasher.add_block(digests[i * DIGEST:(i + 1) * DIGEST])
+    for block in stored_blocks(plan["blocks"])[:whole]:
+        hasher.add_block(block)
     hash_range(fd, hasher, whole * digest.BLOCK, resume)
     return hasher

@@ -298,11 +298,9 @@ def _plan(path: str, state: dict[str, Any] | None, old_size: int, key_line: str,
 
 def _finished(path: str, state: dict[str, Any]) -> dict[str, Any] | None:
     """A refreshed file's state: the digest of its bytes as read (old, added, closing), and its new tail."""
-    from chrono.read.formats.digest import BLOCK
-
     hasher = state.pop("hasher")
     hasher.update(state.pop("closing"))
-    state.update(digest=hasher.hexdigest(), block=BLOCK, blocks=hasher.digests().hex())
+    state.update(hasher.state())
     if state["kind"] == "json" and state["resume"] is not None:
         tail = _tail(path, state["resume"], state["size"])
         if tail is None:
@@ -333,7 +331,8 @@ def now() -> str:
 
 def _compact(conn: sqlite3.Connection, meta: dict[str, str], before: int) -> None:
     """Give back free pages once they are a quarter of the entry, and merge the full-text index (which keeps what
-    was taken out of it until then) once the entry is SLACK times what a build of as many events would make."""
+    was taken out of it until then) once the entry is SLACK times its size per event when last compacted (or,
+    before that, after its first refresh)."""
     import json
 
     count = int(conn.execute("SELECT value FROM meta WHERE key = 'count'").fetchone()[0])

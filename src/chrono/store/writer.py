@@ -7,7 +7,7 @@ from operator import itemgetter
 from typing import Any
 
 from chrono.model import FTS_DERIVED, FTS_FIELDS, INDEX_ROW, ROW_FIELDS, ROW_LOC, ROW_SUMMARY, Chronology
-from chrono.read.formats.base import LENGTH_BITS
+from chrono.read.formats.base import LENGTH_MASK
 from chrono.store.index import FACET_COLUMNS, SCHEMA_VERSION, SUMMARY
 
 # Words folded to lowercase without accents, then to their English stem (returned, returns -> return).
@@ -23,7 +23,6 @@ _FTS_PARAMS = [f"?{i + 2}" if name not in FTS_DERIVED else FTS_SQL[name].format(
                for i, (name, _) in enumerate(FTS_FIELDS)]
 _INSERT_EVENT = f"INSERT INTO events VALUES ({', '.join('?' * len(INDEX_ROW))})"
 _INSERT_FTS = f"INSERT INTO fts(rowid, {FTS_COLUMNS}) VALUES (?1, {', '.join(_FTS_PARAMS)})"
-_LENGTH_MASK = (1 << LENGTH_BITS) - 1
 # A row's number and the fields its full-text columns are made from, in the order of the fts table.
 _FTS_VALUES = itemgetter(0, *(ROW_FIELDS.index(FTS_DERIVED.get(name, name)) for name, _ in FTS_FIELDS))
 
@@ -59,7 +58,7 @@ class Writer:
         conn = self.conn
         # A row that says where its record is and how long it is (loc) keeps no copy of its summary: cold.py reads
         # it back. A table's row says only where it starts (read.formats.csv_reader): it keeps its summary.
-        conn.executemany(_INSERT_EVENT, [r if r[ROW_LOC] is None or not r[ROW_LOC] & _LENGTH_MASK
+        conn.executemany(_INSERT_EVENT, [r if r[ROW_LOC] is None or not r[ROW_LOC] & LENGTH_MASK
                                          else (*r[:ROW_SUMMARY], None, *r[ROW_SUMMARY + 1:]) for r in rows])
         conn.executemany(_INSERT_FTS, map(_FTS_VALUES, rows))
 

@@ -15,6 +15,8 @@ _JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a bo
 
 # A record's place in its file (which file, byte offset, length) packed in one integer (see store.cold).
 FILE_BITS, OFFSET_BITS, LENGTH_BITS = 5, 38, 20
+# A loc's length; none (0) for a table's row, which cannot be read back alone: the index keeps its summary.
+LENGTH_MASK = (1 << LENGTH_BITS) - 1
 
 
 def pack(number: int, offset: int, length: int) -> int | None:

@@ -49,6 +49,10 @@ class TreeHash:
         """Each block's digest so far, the last one of a partial block if the stream is not at a block boundary."""
         return b"".join(self.blocks) + (self.block.digest() if self.filled else b"")
 
+    def state(self) -> dict[str, Any]:
+        """What a file's state keeps of the digest: the whole, the block size and each block's (as hex)."""
+        return {"digest": self.hexdigest(), "block": BLOCK, "blocks": self.digests().hex()}
+
     def copy(self) -> TreeHash:
         """An independent copy."""
         other = TreeHash()
